@@ -216,4 +216,16 @@ public final class TcpSegment {
     public boolean hasAck() {
         return (flags & ACK) != 0;
     }
+
+    /** For tests and debugging; allocates. */
+    @Override
+    public String toString() {
+        return "TcpSegment[" + Addresses.format(srcHi, srcLo) + " " + srcPort + " > " + Addresses.format(dstHi, dstLo)
+                + " " + dstPort + " flags=0x" + Integer.toHexString(flags) + " seq=" + Integer.toUnsignedString(seq)
+                + " ack=" + Integer.toUnsignedString(ack) + " win=" + window + " hlen=" + headerLength + " len="
+                + payloadLength + " ttl=" + ttl + " mss=" + mss + " ws=" + windowScale + " sackOk=" + sackPermitted
+                + " ts=" + (hasTimestamps ? Integer.toUnsignedString(tsVal) + "/" + Integer.toUnsignedString(tsEcr) : "-")
+                + (optionsMalformed ? " optionsMalformed" : "") + (fragmented ? " fragmented" : "") + " vlans="
+                + vlanCount + " l3=" + l3Offset + " l4=" + l4Offset + "]";
+    }
 }

@@ -1,0 +1,20 @@
+package net.synguard.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How frames are captured.
+ *
+ * @param snaplen bytes kept of each frame
+ * @param bufferSizeBytes kernel capture buffer per interface
+ * @param engine the read-loop engine; {@code "pcap4j"} in this version
+ * @param tick the quiet-wire tick that advances the packet clock when no packet arrives
+ */
+public record CaptureConfig(int snaplen, long bufferSizeBytes, String engine, Duration tick) {
+
+    public CaptureConfig {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(tick, "tick");
+    }
+}

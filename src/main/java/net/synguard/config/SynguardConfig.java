@@ -1,0 +1,57 @@
+package net.synguard.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The validated configuration: the shipped defaults with the operator's file laid over them.
+ * Build it with {@link ConfigLoader}; every value here has passed its range check.
+ *
+ * @param interfaces capture (and responder) interfaces, at least one
+ * @param protect servers to watch and defend; empty means every destination
+ * @param origin the file the values came from, or {@code "defaults"}
+ */
+public record SynguardConfig(
+        List<String> interfaces,
+        List<ProtectedService> protect,
+        CaptureConfig capture,
+        TrackConfig track,
+        PressureConfig pressure,
+        DetectConfig detect,
+        MitigationConfig mitigation,
+        AlertsConfig alerts,
+        MetricsConfig metrics,
+        Path stateDir,
+        String origin) {
+
+    public SynguardConfig {
+        interfaces = List.copyOf(interfaces);
+        protect = List.copyOf(protect);
+        Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(track, "track");
+        Objects.requireNonNull(pressure, "pressure");
+        Objects.requireNonNull(detect, "detect");
+        Objects.requireNonNull(mitigation, "mitigation");
+        Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /** The same values with another origin, for comparing configurations from different files. */
+    public SynguardConfig withOrigin(String newOrigin) {
+        return new SynguardConfig(
+                interfaces,
+                protect,
+                capture,
+                track,
+                pressure,
+                detect,
+                mitigation,
+                alerts,
+                metrics,
+                stateDir,
+                newOrigin);
+    }
+}

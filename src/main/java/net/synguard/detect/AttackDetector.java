@@ -1,0 +1,182 @@
+package net.synguard.detect;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.synguard.alert.AlertSink;
+import net.synguard.alert.Timestamps;
+import net.synguard.config.DetectConfig;
+import net.synguard.decode.Addresses;
+import net.synguard.pressure.AddressKey;
+import net.synguard.pressure.DestinationStats;
+import net.synguard.pressure.PressureTables;
+
+/**
+ * Decides when an address is under a SYN flood, with hysteresis so that an attack starts once and
+ * ends once.
+ *
+ * <p>Start (checked on every SYN, so detection latency is the time the window needs to fill: a
+ * tenth of the window at ten times the threshold): the SYN rate reaches the threshold, or the
+ * half-open count does, while the handshakes to the address complete below the completion-ratio
+ * threshold. A busy server whose clients finish their handshakes is not under attack, however high
+ * its SYN rate.
+ *
+ * <p>End (checked every tick): the SYN rate stays below {@code end-ratio} of its threshold for the
+ * quiet time, and so does the half-open count when that is what started the attack. Half-open
+ * entries outlive a flood by the kernel's SYN-ACK retry time (63 s by default), so an attack started
+ * by rate ends by rate; its leftover half-open entries cannot start a new attack until they have
+ * drained below the end level.
+ */
+public final class AttackDetector {
+    private static final String TRIGGER_RATE = "syn_rate";
+    private static final String TRIGGER_HALF_OPEN = "half_open";
+
+    private final DetectConfig cfg;
+    private final PressureTables pressure;
+    private final Classifier classifier;
+    private final AttackEvents events;
+    private final Map<AddressKey, Attack> active = new LinkedHashMap<>();
+    private final Map<AddressKey, DestinationStats> halfOpenDisarmed = new LinkedHashMap<>();
+    private final Map<AddressKey, Long> scanQuietUntil = new LinkedHashMap<>();
+    private final double endSynRate;
+    private final double endHalfOpen;
+    private final long quietNs;
+    private final long updateNs;
+    private long attacks;
+    private long scans;
+    private long sequence;
+
+    public AttackDetector(DetectConfig cfg, PressureTables pressure, AlertSink sink, int reportSources) {
+        this.cfg = cfg;
+        this.pressure = pressure;
+        this.classifier = new Classifier(cfg, pressure, reportSources);
+        this.events = new AttackEvents(sink, cfg);
+        this.endSynRate = cfg.destination().synRate() * cfg.endRatio();
+        this.endHalfOpen = cfg.destination().halfOpen() * cfg.endRatio();
+        this.quietNs = cfg.quietTime().toNanos();
+        this.updateNs = cfg.updateInterval().toNanos();
+    }
+
+    /** After each SYN to {@code d}: does it start an attack? Cheap unless a threshold is crossed. */
+    public void onSyn(DestinationStats d, long nowNs) {
+        if (d.pinned()) {
+            Attack a = active.get(new AddressKey(d.hi(), d.lo()));
+            if (a != null) {
+                a.observe(d.synRate(nowNs), d.halfOpen());
+            }
+            return;
+        }
+        String trigger = null;
+        double synRate = d.synRate(nowNs);
+        if (synRate >= cfg.destination().synRate()
+                && d.synsInWindow(nowNs) >= cfg.destination().minSyns()) {
+            trigger = TRIGGER_RATE;
+        } else if (d.halfOpen() >= cfg.destination().halfOpen()
+                && d.sketchSyns() >= cfg.destination().minSyns()
+                && !halfOpenDisarmed.containsKey(new AddressKey(d.hi(), d.lo()))) {
+            trigger = TRIGGER_HALF_OPEN;
+        }
+        if (trigger == null || d.completionRatio(nowNs) >= cfg.destination().completionRatio()) {
+            return;
+        }
+        start(d, trigger, nowNs);
+    }
+
+    private void start(DestinationStats d, String trigger, long nowNs) {
+        AddressKey key = new AddressKey(d.hi(), d.lo());
+        Long quietUntil = scanQuietUntil.get(key);
+        if (quietUntil != null && nowNs < quietUntil) {
+            return;
+        }
+        Verdict v = classifier.classify(d, nowNs);
+        if (v.classification() == Classification.PORT_SCAN) {
+            // Reconnaissance is not a flood: count it, and look again after the quiet time.
+            scans++;
+            scanQuietUntil.put(key, nowNs + quietNs);
+            return;
+        }
+        scanQuietUntil.remove(key);
+        sequence++;
+        attacks++;
+        String id = Timestamps.compact(nowNs) + "-" + sequence;
+        Attack a = new Attack(id, d, Addresses.format(d.hi(), d.lo()), nowNs, trigger);
+        a.observe(d.synRate(nowNs), d.halfOpen());
+        a.lastVerdict = v;
+        active.put(key, a);
+        pressure.pin(d, true);
+        events.started(a, v, nowNs);
+    }
+
+    /** Periodic work in packet time: updates, ends, re-arming. */
+    public void tick(long nowNs) {
+        if (!active.isEmpty()) {
+            List<Attack> ended = null;
+            for (Attack a : active.values()) {
+                DestinationStats d = a.target;
+                double rate = d.synRate(nowNs);
+                a.observe(rate, d.halfOpen());
+                boolean below = rate < endSynRate
+                        && (a.trigger.equals(TRIGGER_RATE) || d.halfOpen() < endHalfOpen);
+                if (!below) {
+                    a.belowSinceNs = -1;
+                } else if (a.belowSinceNs < 0) {
+                    a.belowSinceNs = nowNs;
+                }
+                if (a.belowSinceNs >= 0 && nowNs - a.belowSinceNs >= quietNs) {
+                    if (ended == null) {
+                        ended = new ArrayList<>();
+                    }
+                    ended.add(a);
+                } else if (nowNs - a.lastUpdateNs >= updateNs) {
+                    a.lastUpdateNs = nowNs;
+                    a.lastVerdict = classifier.classify(d, nowNs);
+                    events.update(a, a.lastVerdict, nowNs);
+                }
+            }
+            if (ended != null) {
+                for (Attack a : ended) {
+                    end(a, nowNs, "quiet");
+                }
+            }
+        }
+        if (!halfOpenDisarmed.isEmpty()) {
+            halfOpenDisarmed.values().removeIf(d -> d.halfOpen() < endHalfOpen);
+        }
+        if (!scanQuietUntil.isEmpty()) {
+            scanQuietUntil.values().removeIf(until -> until <= nowNs);
+        }
+    }
+
+    /** End of the input (a replay reached the end of its file): close what is still open. */
+    public void finish(long nowNs) {
+        for (Attack a : List.copyOf(active.values())) {
+            end(a, nowNs, "end_of_capture");
+        }
+    }
+
+    private void end(Attack a, long nowNs, String reason) {
+        DestinationStats d = a.target;
+        AddressKey key = new AddressKey(d.hi(), d.lo());
+        active.remove(key);
+        Verdict v = classifier.classify(d, nowNs);
+        events.ended(a, v, nowNs, reason);
+        if (d.halfOpen() >= endHalfOpen) {
+            halfOpenDisarmed.put(key, d);
+        }
+        pressure.pin(d, false);
+        pressure.restartSketches(d, nowNs);
+    }
+
+    public int activeAttacks() {
+        return active.size();
+    }
+
+    public long attacksStarted() {
+        return attacks;
+    }
+
+    public long portScans() {
+        return scans;
+    }
+}

@@ -1,0 +1,345 @@
+package net.synguard.pressure;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import net.synguard.decode.Addresses;
+
+/**
+ * Backlog pressure per source address, per source prefix (/24 and /64 by default) and per
+ * destination address, plus global totals.
+ *
+ * <p>Per-source and per-prefix state lives in Caffeine caches bounded by size and idle time, with the
+ * packet clock as their ticker. A source enters its cache on its second SYN or on its first
+ * completed handshake ({@link FirstSight}): the one-SYN sources of a spoofed flood never cost an
+ * entry, while every real client and every repeat offender gets one. Destinations are few; an address
+ * under attack is pinned (weight 0) so that eviction cannot lose its counts mid-attack.
+ *
+ * <p>Single writer: the capture thread. The caches run their maintenance on that thread too
+ * ({@code executor(Runnable::run)}), so nothing happens behind its back.
+ */
+public final class PressureTables {
+    /** How long a destination's sketches cover while it is not under attack. */
+    public static final long SKETCH_PERIOD_NS = 10_000_000_000L;
+
+    private final long windowNs;
+    private final int ipv4PrefixBits;
+    private final int ipv6PrefixBits;
+    private final Cache<AddressKey, SourceStats> sources;
+    private final Cache<AddressKey, SourceStats> prefixes;
+    private final Cache<AddressKey, DestinationStats> destinations;
+    private final FirstSight sourceFirstSight;
+    private final FirstSight prefixFirstSight;
+    private final AddressKey probe = new AddressKey(0, 0);
+    private final SlidingRate globalSynRate;
+    private long syns;
+    private long completed;
+    private long failed;
+
+    // The last source, prefix and destination looked up: a SYN's half-open bookkeeping follows its
+    // rate update at once, for the same addresses, so this saves the second hash lookup.
+    private long lastSrcHi = 1;
+    private long lastSrcLo = 1;
+    private SourceStats lastSrc;
+    private long lastPfxHi = 1;
+    private long lastPfxLo = 1;
+    private SourceStats lastPfx;
+    private DestinationStats lastDst;
+
+    /**
+     * @param maxSources per-source entries in the cache (first sightings are kept apart, as many)
+     * @param maxPrefixes per-prefix entries (first sightings apart, as many)
+     * @param maxDestinations destination addresses (those under attack do not count)
+     * @param idleNs entries not touched for this long are dropped
+     * @param ticker the packet clock
+     */
+    public PressureTables(
+            int maxSources,
+            int maxPrefixes,
+            int maxDestinations,
+            long idleNs,
+            int ipv4PrefixBits,
+            int ipv6PrefixBits,
+            long windowNs,
+            Ticker ticker) {
+        this.windowNs = windowNs;
+        this.ipv4PrefixBits = ipv4PrefixBits;
+        this.ipv6PrefixBits = ipv6PrefixBits;
+        this.sources = Caffeine.newBuilder()
+                .maximumSize(maxSources)
+                .expireAfterAccess(java.time.Duration.ofNanos(idleNs))
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .build();
+        this.prefixes = Caffeine.newBuilder()
+                .maximumSize(maxPrefixes)
+                .expireAfterAccess(java.time.Duration.ofNanos(idleNs))
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .build();
+        this.destinations = Caffeine.newBuilder()
+                .maximumWeight(maxDestinations)
+                .<AddressKey, DestinationStats>weigher((k, v) -> v.pinned ? 0 : 1)
+                .expireAfterAccess(java.time.Duration.ofNanos(Math.max(idleNs, SKETCH_PERIOD_NS)))
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .build();
+        this.sourceFirstSight = new FirstSight(maxSources, idleNs);
+        this.prefixFirstSight = new FirstSight(maxPrefixes, idleNs);
+        this.globalSynRate = new SlidingRate(windowNs);
+    }
+
+    /** A SYN from client {@code c} to server {@code s}; returns the server's stats. */
+    public DestinationStats onSyn(long cHi, long cLo, long sHi, long sLo, int sPort, long nowNs) {
+        syns++;
+        globalSynRate.add(nowNs, 1);
+
+        DestinationStats d = destination(sHi, sLo, nowNs);
+        d.syns++;
+        d.synRate.add(nowNs, 1);
+        if (!d.pinned && nowNs - d.sketchStartNs >= SKETCH_PERIOD_NS) {
+            d.clearSketches(nowNs);
+        }
+        d.sketchSyns++;
+        d.sources.addHash(Mix.hash(cHi, cLo));
+        d.ports.addHash(Mix.mix64(sPort + 0x5bd1e995L));
+        d.topSources.add(cHi, cLo, 1);
+        long pHi = prefixHi(cHi, cLo);
+        long pLo = prefixLo(cHi, cLo);
+        d.topPrefixes.add(pHi, pLo, 1);
+        d.topPorts.add(0, sPort, 1);
+
+        SourceStats src = source(cHi, cLo, nowNs, false);
+        if (src != null) {
+            src.syns++;
+            src.synRate.add(nowNs, 1);
+            src.lastSeenNs = nowNs;
+        }
+        SourceStats pfx = prefix(pHi, pLo, nowNs, false);
+        if (pfx != null) {
+            pfx.syns++;
+            pfx.synRate.add(nowNs, 1);
+            pfx.lastSeenNs = nowNs;
+        }
+        return d;
+    }
+
+    /** A handshake became half-open (its first SYN). */
+    public void onHalfOpenOpened(long cHi, long cLo, long sHi, long sLo, long nowNs) {
+        DestinationStats d = destination(sHi, sLo, nowNs);
+        d.halfOpen++;
+        d.halfOpenSynSeen++;
+        SourceStats src = cachedSource(cHi, cLo);
+        if (src != null) {
+            src.halfOpen++;
+        }
+        SourceStats pfx = cachedPrefix(prefixHi(cHi, cLo), prefixLo(cHi, cLo));
+        if (pfx != null) {
+            pfx.halfOpen++;
+        }
+    }
+
+    /** The server answered a half-open handshake with its SYN-ACK. */
+    public void onSynAckSeen(long sHi, long sLo, long nowNs) {
+        DestinationStats d = destination(sHi, sLo, nowNs);
+        if (d.halfOpenSynSeen > 0) {
+            d.halfOpenSynSeen--;
+            d.halfOpenSynAckSeen++;
+        }
+    }
+
+    /**
+     * A half-open handshake ended: completed, or failed (refused, aborted, timed out, evicted).
+     *
+     * @param synAckSeen whether it had reached the SYN-ACK stage
+     */
+    public void onHalfOpenClosed(
+            long cHi, long cLo, long sHi, long sLo, boolean synAckSeen, boolean completedHandshake, long nowNs) {
+        DestinationStats d = destinations.getIfPresent(probe.set(sHi, sLo));
+        if (d != null) {
+            if (d.halfOpen > 0) {
+                d.halfOpen--;
+            }
+            if (synAckSeen) {
+                if (d.halfOpenSynAckSeen > 0) {
+                    d.halfOpenSynAckSeen--;
+                }
+            } else if (d.halfOpenSynSeen > 0) {
+                d.halfOpenSynSeen--;
+            }
+            if (completedHandshake) {
+                d.completed++;
+                d.completedRate.add(nowNs, 1);
+            } else {
+                d.failed++;
+            }
+        }
+        if (completedHandshake) {
+            completed++;
+        } else {
+            failed++;
+        }
+        // A completed handshake proves a real peer: it earns a cache entry even on its first SYN,
+        // so that the report can tell it from the flood around it.
+        SourceStats src = completedHandshake ? source(cHi, cLo, nowNs, true) : cachedSource(cHi, cLo);
+        long pHi = prefixHi(cHi, cLo);
+        long pLo = prefixLo(cHi, cLo);
+        SourceStats pfx = completedHandshake ? prefix(pHi, pLo, nowNs, true) : cachedPrefix(pHi, pLo);
+        closeOn(src, completedHandshake);
+        closeOn(pfx, completedHandshake);
+    }
+
+    private static void closeOn(SourceStats s, boolean completedHandshake) {
+        if (s == null) {
+            return;
+        }
+        if (s.halfOpen > 0) {
+            s.halfOpen--;
+        }
+        if (completedHandshake) {
+            s.completed++;
+        } else {
+            s.failed++;
+        }
+    }
+
+    /** Pins a destination under attack so that size eviction cannot drop it; unpin when it ends. */
+    public void pin(DestinationStats d, boolean pin) {
+        if (d.pinned != pin) {
+            d.pinned = pin;
+            // Re-insert so that Caffeine weighs the entry again.
+            destinations.put(new AddressKey(d.hi, d.lo), d);
+        }
+    }
+
+    /** Clears a destination's sketches, as at the start of a new observation period. */
+    public void restartSketches(DestinationStats d, long nowNs) {
+        d.clearSketches(nowNs);
+    }
+
+    /** The cached stats of a source, or null when it has none (seen once, or never). */
+    public SourceStats sourceStats(long hi, long lo) {
+        return sources.getIfPresent(probe.set(hi, lo));
+    }
+
+    public DestinationStats destinationStats(long hi, long lo) {
+        return destinations.getIfPresent(probe.set(hi, lo));
+    }
+
+    public long prefixHi(long hi, long lo) {
+        return Addresses.prefixHi(hi, lo, ipv4PrefixBits, ipv6PrefixBits);
+    }
+
+    public long prefixLo(long hi, long lo) {
+        return Addresses.prefixLo(hi, lo, ipv4PrefixBits, ipv6PrefixBits);
+    }
+
+    public int prefixBits(long hi, long lo) {
+        return Addresses.isIpv4(hi, lo) ? ipv4PrefixBits : ipv6PrefixBits;
+    }
+
+    private DestinationStats destination(long sHi, long sLo, long nowNs) {
+        DestinationStats d = lastDst;
+        if (d != null && d.hi == sHi && d.lo == sLo) {
+            return d;
+        }
+        d = destinations.getIfPresent(probe.set(sHi, sLo));
+        if (d == null) {
+            d = new DestinationStats(sHi, sLo, windowNs, nowNs);
+            destinations.put(probe.copy(), d);
+        }
+        lastDst = d;
+        return d;
+    }
+
+    private SourceStats source(long hi, long lo, long nowNs, boolean admit) {
+        if (lastSrc != null && lastSrcHi == hi && lastSrcLo == lo) {
+            return lastSrc;
+        }
+        SourceStats s = sources.getIfPresent(probe.set(hi, lo));
+        if (s == null && (sourceFirstSight.seenBefore(hi, lo, nowNs) || admit)) {
+            s = new SourceStats(windowNs, nowNs);
+            sources.put(probe.copy(), s);
+        }
+        remember(hi, lo, s);
+        return s;
+    }
+
+    private SourceStats cachedSource(long hi, long lo) {
+        if (lastSrcHi == hi && lastSrcLo == lo) {
+            return lastSrc;
+        }
+        SourceStats s = sources.getIfPresent(probe.set(hi, lo));
+        remember(hi, lo, s);
+        return s;
+    }
+
+    private void remember(long hi, long lo, SourceStats s) {
+        lastSrcHi = hi;
+        lastSrcLo = lo;
+        lastSrc = s;
+    }
+
+    private SourceStats prefix(long hi, long lo, long nowNs, boolean admit) {
+        if (lastPfx != null && lastPfxHi == hi && lastPfxLo == lo) {
+            return lastPfx;
+        }
+        SourceStats s = prefixes.getIfPresent(probe.set(hi, lo));
+        if (s == null && (prefixFirstSight.seenBefore(hi, lo, nowNs) || admit)) {
+            s = new SourceStats(windowNs, nowNs);
+            prefixes.put(probe.copy(), s);
+        }
+        lastPfxHi = hi;
+        lastPfxLo = lo;
+        lastPfx = s;
+        return s;
+    }
+
+    private SourceStats cachedPrefix(long hi, long lo) {
+        if (lastPfxHi == hi && lastPfxLo == lo) {
+            return lastPfx;
+        }
+        SourceStats s = prefixes.getIfPresent(probe.set(hi, lo));
+        lastPfxHi = hi;
+        lastPfxLo = lo;
+        lastPfx = s;
+        return s;
+    }
+
+    public double globalSynRate(long nowNs) {
+        return globalSynRate.perSecond(nowNs);
+    }
+
+    public long syns() {
+        return syns;
+    }
+
+    public long completed() {
+        return completed;
+    }
+
+    public long failed() {
+        return failed;
+    }
+
+    /** Sources in the cache now (seen twice, or completed a handshake). */
+    public long trackedSources() {
+        return sources.estimatedSize();
+    }
+
+    public long trackedPrefixes() {
+        return prefixes.estimatedSize();
+    }
+
+    public long trackedDestinations() {
+        return destinations.estimatedSize();
+    }
+
+    public FirstSight sourceFirstSight() {
+        return sourceFirstSight;
+    }
+
+    public FirstSight prefixFirstSight() {
+        return prefixFirstSight;
+    }
+}

@@ -1,0 +1,51 @@
+package net.synguard.pressure;
+
+/**
+ * Backlog pressure from one source address or one prefix: what it asked for (SYNs), what it
+ * finished (completed handshakes) and what it left hanging (half-open now, failed so far). Written
+ * by the capture thread only.
+ */
+public final class SourceStats {
+    final SlidingRate synRate;
+    long syns;
+    int halfOpen;
+    long completed;
+    long failed;
+    final long firstSeenNs;
+    long lastSeenNs;
+
+    SourceStats(long windowNs, long nowNs) {
+        this.synRate = new SlidingRate(windowNs);
+        this.firstSeenNs = nowNs;
+        this.lastSeenNs = nowNs;
+    }
+
+    public double synRate(long nowNs) {
+        return synRate.perSecond(nowNs);
+    }
+
+    public long syns() {
+        return syns;
+    }
+
+    public int halfOpen() {
+        return halfOpen;
+    }
+
+    public long completed() {
+        return completed;
+    }
+
+    /** Handshakes that ended without completing: refused, aborted, timed out or evicted. */
+    public long failed() {
+        return failed;
+    }
+
+    public long firstSeenNs() {
+        return firstSeenNs;
+    }
+
+    public long lastSeenNs() {
+        return lastSeenNs;
+    }
+}

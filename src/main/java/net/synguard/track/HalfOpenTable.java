@@ -1,0 +1,203 @@
+package net.synguard.track;
+
+/**
+ * The half-open entries: a fixed set-associative table of primitive longs, allocated once.
+ *
+ * <p>The kernel keeps request sockets in its established hash, unbounded but for the listener's
+ * backlog ({@code net/ipv4/inet_connection_sock.c}, {@code inet_csk_reqsk_queue_hash_add}); an
+ * observer must not grow with a flood, so here a flow hashes to one bucket of {@link #WAYS} ways
+ * and a full bucket gives up its oldest entry. Lookup touches one tag word and, for a tag match,
+ * one entry; a miss (the usual case in a spoofed flood) touches only the tag word.
+ *
+ * <pre>
+ * slots: entry e at slots[e * 8 ...]                       tags: one long per bucket
+ *   +0 cHi   client address, high 64 bits                     byte w = fingerprint of way w,
+ *   +1 cLo   client address, low 64 bits                      0 = way empty
+ *   +2 sHi   server address, high 64 bits
+ *   +3 sLo   server address, low 64 bits
+ *   +4 meta  bits  0-15 client port     16-31 server port
+ *            bits 32-39 state           40-47 SYN retransmits (saturating)
+ *            bits 48-55 SYN-ACK retransmits (saturating)    56 counted in the per-port table
+ *   +5 isns  client ISN &lt;&lt; 32 | server ISN
+ *   +6 firstNs  packet time of the SYN that opened the entry (the expiry clock starts here)
+ *   +7 lastNs   packet time of the last segment that matched
+ * </pre>
+ *
+ * Entry e lives in bucket e / 8, way e % 8. 64 bytes an entry, plus one tag byte.
+ */
+final class HalfOpenTable {
+    static final int WAYS = 8;
+    static final int C_HI = 0;
+    static final int C_LO = 1;
+    static final int S_HI = 2;
+    static final int S_LO = 3;
+    static final int META = 4;
+    static final int ISNS = 5;
+    static final int FIRST_NS = 6;
+    static final int LAST_NS = 7;
+    private static final int STRIDE_SHIFT = 3;
+
+    /** Largest accepted capacity: 2^26 entries (4 GiB of slots) keeps every index in an int. */
+    static final int MAX_CAPACITY = 1 << 26;
+
+    static final int STATE_SHIFT = 32;
+    static final int SYN_RTX_SHIFT = 40;
+    static final int SYN_ACK_RTX_SHIFT = 48;
+    static final long PORT_COUNTED = 1L << 56;
+
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+
+    private final long[] slots;
+    private final long[] tags;
+    private final int bucketMask;
+    private final long seed;
+
+    HalfOpenTable(int capacity, long seed) {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException(
+                    "half-open capacity: " + capacity + " (expected: 1.." + MAX_CAPACITY + ")");
+        }
+        int buckets = Integer.highestOneBit(Math.max(1, (capacity + WAYS - 1) / WAYS) * 2 - 1);
+        this.tags = new long[buckets];
+        this.slots = new long[buckets * WAYS << STRIDE_SHIFT];
+        this.bucketMask = buckets - 1;
+        this.seed = seed;
+    }
+
+    int bucketCount() {
+        return bucketMask + 1;
+    }
+
+    int slotCount() {
+        return (bucketMask + 1) * WAYS;
+    }
+
+    long hash(long cHi, long cLo, long sHi, long sLo, int ports) {
+        return FlowHash.flow(seed, cHi, cLo, sHi, sLo, ports);
+    }
+
+    /** Ports packed as the low 32 bits of meta. */
+    static int ports(int cPort, int sPort) {
+        return (cPort & 0xFFFF) | (sPort & 0xFFFF) << 16;
+    }
+
+    /** The slot holding the key, or -1. */
+    int find(long h, long cHi, long cLo, long sHi, long sLo, int ports) {
+        int bucket = (int) h & bucketMask;
+        long tagWord = tags[bucket];
+        long fp = fingerprint(h);
+        long x = tagWord ^ (fp * ONES);
+        // Bytes of x that are zero are candidate ways. The SWAR test may also flag a byte above a
+        // true match, so each candidate's tag is checked before its entry is read.
+        long m = (x - ONES) & ~x & HIGHS;
+        while (m != 0) {
+            int shift = Long.numberOfTrailingZeros(m) & ~7;
+            if (((tagWord >>> shift) & 0xFF) == fp) {
+                int base = (bucket * WAYS + (shift >>> 3)) << STRIDE_SHIFT;
+                if ((int) slots[base + META] == ports
+                        && slots[base + C_LO] == cLo
+                        && slots[base + S_LO] == sLo
+                        && slots[base + C_HI] == cHi
+                        && slots[base + S_HI] == sHi) {
+                    return base >>> STRIDE_SHIFT;
+                }
+            }
+            m &= m - 1;
+        }
+        return -1;
+    }
+
+    /** An empty slot in the key's bucket, or -1 when all its ways are taken. */
+    int freeSlot(long h) {
+        int bucket = (int) h & bucketMask;
+        long tagWord = tags[bucket];
+        long m = (tagWord - ONES) & ~tagWord & HIGHS; // the lowest flagged byte is a true zero
+        return m == 0 ? -1 : bucket * WAYS + (Long.numberOfTrailingZeros(m) >>> 3);
+    }
+
+    /**
+     * The slot with the smallest firstNs in the key's (full) bucket; the lowest way on ties.
+     * Branch-free: in a flood the ways' ages are in random order, and a compare-and-branch here
+     * mispredicted often enough to cost more than the rest of the SYN path together.
+     */
+    int oldestSlot(long h) {
+        int first = ((int) h & bucketMask) * WAYS;
+        int oldestWay = 0;
+        long oldestNs = slots[(first << STRIDE_SHIFT) + FIRST_NS];
+        for (int way = 1; way < WAYS; way++) {
+            long ns = slots[((first + way) << STRIDE_SHIFT) + FIRST_NS];
+            // All ones when ns is older. Packet times lie within 2^63 ns of each other: no overflow.
+            long older = (ns - oldestNs) >> 63;
+            oldestNs = (ns & older) | (oldestNs & ~older);
+            oldestWay = (way & (int) older) | (oldestWay & ~(int) older);
+        }
+        return first + oldestWay;
+    }
+
+    void put(int slot, long h, long cHi, long cLo, long sHi, long sLo, long meta, long isns, long nowNs) {
+        int base = slot << STRIDE_SHIFT;
+        slots[base + C_HI] = cHi;
+        slots[base + C_LO] = cLo;
+        slots[base + S_HI] = sHi;
+        slots[base + S_LO] = sLo;
+        slots[base + META] = meta;
+        slots[base + ISNS] = isns;
+        slots[base + FIRST_NS] = nowNs;
+        slots[base + LAST_NS] = nowNs;
+        int shift = (slot & (WAYS - 1)) << 3;
+        int bucket = slot / WAYS;
+        tags[bucket] = (tags[bucket] & ~(0xFFL << shift)) | (fingerprint(h) << shift);
+    }
+
+    void clear(int slot) {
+        int shift = (slot & (WAYS - 1)) << 3;
+        int bucket = slot / WAYS;
+        tags[bucket] &= ~(0xFFL << shift);
+        // Zero meta too so a sweep or a debugger never mistakes the leftovers for an entry.
+        slots[(slot << STRIDE_SHIFT) + META] = 0;
+    }
+
+    boolean occupied(int slot) {
+        return tagOf(slot) != 0;
+    }
+
+    long get(int slot, int field) {
+        return slots[(slot << STRIDE_SHIFT) + field];
+    }
+
+    void set(int slot, int field, long value) {
+        slots[(slot << STRIDE_SHIFT) + field] = value;
+    }
+
+    private int tagOf(int slot) {
+        return (int) (tags[slot / WAYS] >>> ((slot & (WAYS - 1)) << 3)) & 0xFF;
+    }
+
+    /** 1..255 from hash bits the bucket index does not use (never 0: that marks an empty way). */
+    private static long fingerprint(long h) {
+        long fp = h >>> 56;
+        return fp == 0 ? 1 : fp;
+    }
+
+    static int state(long meta) {
+        return (int) (meta >>> STATE_SHIFT) & 0xFF;
+    }
+
+    static int clientPort(long meta) {
+        return (int) meta & 0xFFFF;
+    }
+
+    static int serverPort(long meta) {
+        return (int) (meta >>> 16) & 0xFFFF;
+    }
+
+    static long withState(long meta, int state) {
+        return (meta & ~(0xFFL << STATE_SHIFT)) | ((long) state << STATE_SHIFT);
+    }
+
+    /** Adds one to the 8-bit counter at {@code shift}, stopping at 255. */
+    static long bump(long meta, int shift) {
+        return ((meta >>> shift) & 0xFF) == 0xFF ? meta : meta + (1L << shift);
+    }
+}

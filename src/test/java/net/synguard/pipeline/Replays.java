@@ -1,0 +1,29 @@
+package net.synguard.pipeline;
+
+import java.nio.file.Path;
+import net.synguard.capture.PcapFileSource;
+import net.synguard.config.ConfigLoader;
+import net.synguard.config.SynguardConfig;
+
+/** Runs a capture through a fresh pipeline, as {@code synguard replay} does. */
+final class Replays {
+    static final Path CAPTURES = Path.of("tests", "captures");
+
+    record Result(Pipeline pipeline, CollectingSink sink) {}
+
+    static Result replay(String capture) throws Exception {
+        return replay(CAPTURES.resolve(capture), ConfigLoader.defaults());
+    }
+
+    static Result replay(Path file, SynguardConfig cfg) throws Exception {
+        CollectingSink sink = new CollectingSink();
+        try (PcapFileSource src = PcapFileSource.open(file)) {
+            Pipeline p = new Pipeline(cfg, src.linkType(), sink);
+            src.run(p);
+            p.finish();
+            return new Result(p, sink);
+        }
+    }
+
+    private Replays() {}
+}
