@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.synguard.alert.Slf4jAlertSink;
 import net.synguard.capture.CaptureException;
-import net.synguard.capture.PcapFileSource;
+import net.synguard.capture.CaptureFiles;
+import net.synguard.capture.PacketSource;
 import net.synguard.config.ConfigError;
 import net.synguard.config.ConfigLoader;
 import net.synguard.config.SynguardConfig;
@@ -52,7 +53,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Slf4jAlertSink sink = new Slf4jAlertSink();
         long startNs = System.nanoTime();
-        try (PcapFileSource source = PcapFileSource.open(capture)) {
+        try (PacketSource source = CaptureFiles.open(capture, cfg.capture().engine(), n -> err.println("synguard: " + n))) {
             Pipeline pipeline = new Pipeline(cfg, source.linkType(), sink);
             int code = ExitCodes.OK;
             try {

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param snaplen bytes kept of each frame
  * @param bufferSizeBytes kernel capture buffer per interface
- * @param engine the read-loop engine; {@code "pcap4j"} in this version
+ * @param engine the read-loop engine: {@code "ffm"} (libpcap through FFM) or {@code "pcap4j"}
  * @param tick the quiet-wire tick that advances the packet clock when no packet arrives
  */
 public record CaptureConfig(int snaplen, long bufferSizeBytes, String engine, Duration tick) {

@@ -20,6 +20,17 @@ import java.util.Set;
  * ranges here and the comments in config/synguard.conf say the same thing; change both together.
  */
 final class Validator {
+    /** Read-loop engines, in the order error messages list them. */
+    private static final Map<String, String> ENGINES = orderedChoices("ffm", "pcap4j");
+
+    private static Map<String, String> orderedChoices(String... names) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String n : names) {
+            m.put(n, n);
+        }
+        return m;
+    }
+
 
     private static final int MAX = Integer.MAX_VALUE;
     private static final Set<String> SERVICE_KEYS = Set.of("address", "ports");
@@ -133,7 +144,7 @@ final class Validator {
                 v.integer("synguard.capture.snaplen", 64, 65535, "an integer between 64 and 65535"),
                 v.bytes("synguard.capture.buffer-size", 1L << 20, MAX,
                         "a size from 1MiB up to (not including) 2GiB, such as 64MiB"),
-                v.choice("synguard.capture.engine", Map.of("pcap4j", "pcap4j")),
+                v.choice("synguard.capture.engine", ENGINES),
                 v.duration("synguard.capture.tick", Duration.ofMillis(10), Duration.ofSeconds(1)));
     }
 

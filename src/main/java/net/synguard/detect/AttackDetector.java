@@ -8,7 +8,6 @@ import net.synguard.alert.AlertSink;
 import net.synguard.alert.Timestamps;
 import net.synguard.config.DetectConfig;
 import net.synguard.decode.Addresses;
-import net.synguard.pressure.AddressKey;
 import net.synguard.pressure.DestinationStats;
 import net.synguard.pressure.PressureTables;
 
@@ -36,9 +35,11 @@ public final class AttackDetector {
     private final PressureTables pressure;
     private final Classifier classifier;
     private final AttackEvents events;
-    private final Map<AddressKey, Attack> active = new LinkedHashMap<>();
-    private final Map<AddressKey, DestinationStats> halfOpenDisarmed = new LinkedHashMap<>();
-    private final Map<AddressKey, Long> scanQuietUntil = new LinkedHashMap<>();
+    // Keyed by the stats object itself (identity): a lookup on the SYN path allocates no key, and
+    // insertion order keeps the iteration, and so the event order, deterministic.
+    private final Map<DestinationStats, Attack> active = new LinkedHashMap<>();
+    private final Map<DestinationStats, Boolean> halfOpenDisarmed = new LinkedHashMap<>();
+    private final Map<DestinationStats, Long> scanQuietUntil = new LinkedHashMap<>();
     private final double endSynRate;
     private final double endHalfOpen;
     private final long quietNs;
@@ -61,7 +62,7 @@ public final class AttackDetector {
     /** After each SYN to {@code d}: does it start an attack? Cheap unless a threshold is crossed. */
     public void onSyn(DestinationStats d, long nowNs) {
         if (d.pinned()) {
-            Attack a = active.get(new AddressKey(d.hi(), d.lo()));
+            Attack a = active.get(d);
             if (a != null) {
                 a.observe(d.synRate(nowNs), d.halfOpen());
             }
@@ -74,7 +75,7 @@ public final class AttackDetector {
             trigger = TRIGGER_RATE;
         } else if (d.halfOpen() >= cfg.destination().halfOpen()
                 && d.sketchSyns() >= cfg.destination().minSyns()
-                && !halfOpenDisarmed.containsKey(new AddressKey(d.hi(), d.lo()))) {
+                && !halfOpenDisarmed.containsKey(d)) {
             trigger = TRIGGER_HALF_OPEN;
         }
         if (trigger == null || d.completionRatio(nowNs) >= cfg.destination().completionRatio()) {
@@ -84,8 +85,7 @@ public final class AttackDetector {
     }
 
     private void start(DestinationStats d, String trigger, long nowNs) {
-        AddressKey key = new AddressKey(d.hi(), d.lo());
-        Long quietUntil = scanQuietUntil.get(key);
+        Long quietUntil = scanQuietUntil.get(d);
         if (quietUntil != null && nowNs < quietUntil) {
             return;
         }
@@ -93,17 +93,17 @@ public final class AttackDetector {
         if (v.classification() == Classification.PORT_SCAN) {
             // Reconnaissance is not a flood: count it, and look again after the quiet time.
             scans++;
-            scanQuietUntil.put(key, nowNs + quietNs);
+            scanQuietUntil.put(d, nowNs + quietNs);
             return;
         }
-        scanQuietUntil.remove(key);
+        scanQuietUntil.remove(d);
         sequence++;
         attacks++;
         String id = Timestamps.compact(nowNs) + "-" + sequence;
         Attack a = new Attack(id, d, Addresses.format(d.hi(), d.lo()), nowNs, trigger);
         a.observe(d.synRate(nowNs), d.halfOpen());
         a.lastVerdict = v;
-        active.put(key, a);
+        active.put(d, a);
         pressure.pin(d, true);
         events.started(a, v, nowNs);
     }
@@ -141,7 +141,7 @@ public final class AttackDetector {
             }
         }
         if (!halfOpenDisarmed.isEmpty()) {
-            halfOpenDisarmed.values().removeIf(d -> d.halfOpen() < endHalfOpen);
+            halfOpenDisarmed.keySet().removeIf(d -> d.halfOpen() < endHalfOpen);
         }
         if (!scanQuietUntil.isEmpty()) {
             scanQuietUntil.values().removeIf(until -> until <= nowNs);
@@ -157,12 +157,11 @@ public final class AttackDetector {
 
     private void end(Attack a, long nowNs, String reason) {
         DestinationStats d = a.target;
-        AddressKey key = new AddressKey(d.hi(), d.lo());
-        active.remove(key);
+        active.remove(d);
         Verdict v = classifier.classify(d, nowNs);
         events.ended(a, v, nowNs, reason);
         if (d.halfOpen() >= endHalfOpen) {
-            halfOpenDisarmed.put(key, d);
+            halfOpenDisarmed.put(d, Boolean.TRUE);
         }
         pressure.pin(d, false);
         pressure.restartSketches(d, nowNs);

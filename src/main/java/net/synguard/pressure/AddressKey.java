@@ -5,11 +5,11 @@ package net.synguard.pressure;
  * one probe instance per table is re-pointed for each lookup so that a hit allocates nothing, and
  * is copied with {@link #copy} only when an entry is inserted.
  */
-public final class AddressKey {
+final class AddressKey {
     private long hi;
     private long lo;
 
-    public AddressKey(long hi, long lo) {
+    AddressKey(long hi, long lo) {
         this.hi = hi;
         this.lo = lo;
     }
@@ -21,15 +21,15 @@ public final class AddressKey {
         return this;
     }
 
-    public AddressKey copy() {
+    AddressKey copy() {
         return new AddressKey(hi, lo);
     }
 
-    public long hi() {
+    long hi() {
         return hi;
     }
 
-    public long lo() {
+    long lo() {
         return lo;
     }
 

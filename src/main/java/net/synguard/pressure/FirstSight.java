@@ -6,16 +6,30 @@ package net.synguard.pressure;
  * time. Under a spoofed flood almost every source sends one SYN and is never heard from again; they
  * pass through here and cost nothing but a slot that the next one overwrites.
  *
- * <p>Set-associative: a bucket of {@value #WAYS} slots per hash, the oldest slot in the bucket gives
- * way to a newcomer (counted as an eviction). Fixed memory: 24 bytes a slot.
+ * <p>One long per slot, eight slots per bucket, so that a lookup touches a single 64-byte cache
+ * line: under a flood this table is read at random for every SYN, and each extra line is a memory
+ * stall.
+ *
+ * <pre>
+ *  63                        24 23                    0
+ * +----------------------------+-----------------------+
+ * | fingerprint (40 hash bits) | seen at (seconds, mod 2^24) |
+ * +----------------------------+-----------------------+
+ * </pre>
+ *
+ * A fingerprint match stands for the address: two addresses share one with odds of about one in
+ * 2^37 per lookup, and the cost of that is one spurious cache entry. The oldest slot of a full
+ * bucket gives way to a newcomer, counted as an eviction. 0 marks an empty slot.
  */
 public final class FirstSight {
-    static final int WAYS = 4;
-    private static final int STRIDE = 3;
+    static final int WAYS = 8;
+    private static final int TIME_BITS = 24;
+    private static final long TIME_MASK = (1L << TIME_BITS) - 1;
+    private static final long NS_PER_UNIT = 1_000_000_000L;
 
     private final long[] slots;
     private final int bucketMask;
-    private final long idleNs;
+    private final long idleUnits;
     private long evictions;
     private long promotions;
 
@@ -24,10 +38,10 @@ public final class FirstSight {
      * @param idleNs a second sighting later than this after the first counts as a first one
      */
     public FirstSight(int capacity, long idleNs) {
-        int buckets = Integer.highestOneBit(Math.max(1, (capacity + WAYS - 1) / WAYS - 1)) << 1;
+        int buckets = Integer.highestOneBit(Math.max(1, (capacity + WAYS - 1) / WAYS) * 2 - 1);
         this.bucketMask = buckets - 1;
-        this.slots = new long[buckets * WAYS * STRIDE];
-        this.idleNs = idleNs;
+        this.slots = new long[buckets * WAYS];
+        this.idleUnits = Math.max(1, Math.min(TIME_MASK / 2, idleNs / NS_PER_UNIT));
     }
 
     /**
@@ -35,33 +49,43 @@ public final class FirstSight {
      * and forgets it here, since the caller now keeps it; false when this is a first sighting.
      */
     public boolean seenBefore(long hi, long lo, long nowNs) {
-        int base = (int) (Mix.hash(hi, lo) & bucketMask) * WAYS * STRIDE;
+        long h = Mix.hash(hi, lo);
+        int base = (int) (h & bucketMask) * WAYS;
+        // The high 40 hash bits (the bucket came from the low ones), with bit 24 forced on so that a
+        // taken slot is never 0.
+        long fingerprint = (h & ~TIME_MASK) | (1L << TIME_BITS);
+        long now = (nowNs / NS_PER_UNIT) & TIME_MASK;
         int oldest = base;
-        long oldestNs = Long.MAX_VALUE;
-        for (int s = base; s < base + WAYS * STRIDE; s += STRIDE) {
-            long seenNs = slots[s + 2];
-            if (seenNs != 0 && slots[s] == hi && slots[s + 1] == lo) {
-                slots[s + 2] = 0;
-                if (nowNs - seenNs <= idleNs) {
+        long oldestAge = -1;
+        for (int s = base; s < base + WAYS; s++) {
+            long slot = slots[s];
+            if (slot == 0) {
+                if (oldestAge < Long.MAX_VALUE) {
+                    oldest = s;
+                    oldestAge = Long.MAX_VALUE;
+                }
+                continue;
+            }
+            long age = (now - (slot & TIME_MASK)) & TIME_MASK;
+            if ((slot & ~TIME_MASK) == fingerprint) {
+                slots[s] = 0;
+                if (age <= idleUnits) {
                     promotions++;
                     return true;
                 }
                 oldest = s;
-                oldestNs = 0;
+                oldestAge = Long.MAX_VALUE;
                 break;
             }
-            if (seenNs < oldestNs) {
-                oldestNs = seenNs;
+            if (age > oldestAge) {
+                oldestAge = age;
                 oldest = s;
             }
         }
-        if (oldestNs != 0 && oldestNs != Long.MAX_VALUE) {
+        if (oldestAge != Long.MAX_VALUE) {
             evictions++;
         }
-        slots[oldest] = hi;
-        slots[oldest + 1] = lo;
-        // 0 marks an empty slot, so a packet stamped exactly at the epoch is stored as 1 ns.
-        slots[oldest + 2] = nowNs == 0 ? 1 : nowNs;
+        slots[oldest] = fingerprint | now;
         return false;
     }
 
@@ -75,6 +99,6 @@ public final class FirstSight {
     }
 
     public int capacity() {
-        return slots.length / STRIDE;
+        return slots.length;
     }
 }

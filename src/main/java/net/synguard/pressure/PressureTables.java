@@ -30,6 +30,8 @@ public final class PressureTables {
     private final Cache<AddressKey, DestinationStats> destinations;
     private final FirstSight sourceFirstSight;
     private final FirstSight prefixFirstSight;
+    private final ResidentFilter sourceResident;
+    private final ResidentFilter prefixResident;
     private final AddressKey probe = new AddressKey(0, 0);
     private final SlidingRate globalSynRate;
     private long syns;
@@ -65,18 +67,10 @@ public final class PressureTables {
         this.windowNs = windowNs;
         this.ipv4PrefixBits = ipv4PrefixBits;
         this.ipv6PrefixBits = ipv6PrefixBits;
-        this.sources = Caffeine.newBuilder()
-                .maximumSize(maxSources)
-                .expireAfterAccess(java.time.Duration.ofNanos(idleNs))
-                .ticker(ticker)
-                .executor(Runnable::run)
-                .build();
-        this.prefixes = Caffeine.newBuilder()
-                .maximumSize(maxPrefixes)
-                .expireAfterAccess(java.time.Duration.ofNanos(idleNs))
-                .ticker(ticker)
-                .executor(Runnable::run)
-                .build();
+        this.sourceResident = new ResidentFilter(maxSources);
+        this.prefixResident = new ResidentFilter(maxPrefixes);
+        this.sources = sourceCache(maxSources, idleNs, ticker, sourceResident);
+        this.prefixes = sourceCache(maxPrefixes, idleNs, ticker, prefixResident);
         this.destinations = Caffeine.newBuilder()
                 .maximumWeight(maxDestinations)
                 .<AddressKey, DestinationStats>weigher((k, v) -> v.pinned ? 0 : 1)
@@ -87,6 +81,21 @@ public final class PressureTables {
         this.sourceFirstSight = new FirstSight(maxSources, idleNs);
         this.prefixFirstSight = new FirstSight(maxPrefixes, idleNs);
         this.globalSynRate = new SlidingRate(windowNs);
+    }
+
+    private static Cache<AddressKey, SourceStats> sourceCache(
+            int maxSize, long idleNs, Ticker ticker, ResidentFilter resident) {
+        return Caffeine.newBuilder()
+                .maximumSize(maxSize)
+                .expireAfterAccess(java.time.Duration.ofNanos(idleNs))
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .<AddressKey, SourceStats>removalListener((k, v, cause) -> {
+                    if (k != null) {
+                        resident.remove(k.hi(), k.lo());
+                    }
+                })
+                .build();
     }
 
     /** A SYN from client {@code c} to server {@code s}; returns the server's stats. */
@@ -103,20 +112,24 @@ public final class PressureTables {
         d.sketchSyns++;
         d.sources.addHash(Mix.hash(cHi, cLo));
         d.ports.addHash(Mix.mix64(sPort + 0x5bd1e995L));
-        d.topSources.add(cHi, cLo, 1);
-        long pHi = prefixHi(cHi, cLo);
-        long pLo = prefixLo(cHi, cLo);
-        d.topPrefixes.add(pHi, pLo, 1);
         d.topPorts.add(0, sPort, 1);
 
+        // Heavy hitters are repeaters by definition, so the top-source and top-prefix sketches
+        // only hear from addresses seen before: the one-SYN sources of a spoofed flood would only
+        // churn the sketch's counters, at a scan of every counter per SYN. A source that has just
+        // been admitted brings its first SYN along.
         SourceStats src = source(cHi, cLo, nowNs, false);
         if (src != null) {
+            d.topSources.add(cHi, cLo, src.syns == 0 ? 2 : 1);
             src.syns++;
             src.synRate.add(nowNs, 1);
             src.lastSeenNs = nowNs;
         }
+        long pHi = prefixHi(cHi, cLo);
+        long pLo = prefixLo(cHi, cLo);
         SourceStats pfx = prefix(pHi, pLo, nowNs, false);
         if (pfx != null) {
+            d.topPrefixes.add(pHi, pLo, pfx.syns == 0 ? 2 : 1);
             pfx.syns++;
             pfx.synRate.add(nowNs, 1);
             pfx.lastSeenNs = nowNs;
@@ -155,7 +168,9 @@ public final class PressureTables {
      */
     public void onHalfOpenClosed(
             long cHi, long cLo, long sHi, long sLo, boolean synAckSeen, boolean completedHandshake, long nowNs) {
-        DestinationStats d = destinations.getIfPresent(probe.set(sHi, sLo));
+        DestinationStats d = lastDst != null && lastDst.hi == sHi && lastDst.lo == sLo
+                ? lastDst
+                : destinations.getIfPresent(probe.set(sHi, sLo));
         if (d != null) {
             if (d.halfOpen > 0) {
                 d.halfOpen--;
@@ -219,7 +234,7 @@ public final class PressureTables {
 
     /** The cached stats of a source, or null when it has none (seen once, or never). */
     public SourceStats sourceStats(long hi, long lo) {
-        return sources.getIfPresent(probe.set(hi, lo));
+        return sourceResident.mightContain(hi, lo) ? sources.getIfPresent(probe.set(hi, lo)) : null;
     }
 
     public DestinationStats destinationStats(long hi, long lo) {
@@ -256,10 +271,11 @@ public final class PressureTables {
         if (lastSrc != null && lastSrcHi == hi && lastSrcLo == lo) {
             return lastSrc;
         }
-        SourceStats s = sources.getIfPresent(probe.set(hi, lo));
+        SourceStats s = sourceResident.mightContain(hi, lo) ? sources.getIfPresent(probe.set(hi, lo)) : null;
         if (s == null && (sourceFirstSight.seenBefore(hi, lo, nowNs) || admit)) {
             s = new SourceStats(windowNs, nowNs);
-            sources.put(probe.copy(), s);
+            sources.put(probe.set(hi, lo).copy(), s);
+            sourceResident.add(hi, lo);
         }
         remember(hi, lo, s);
         return s;
@@ -269,7 +285,7 @@ public final class PressureTables {
         if (lastSrcHi == hi && lastSrcLo == lo) {
             return lastSrc;
         }
-        SourceStats s = sources.getIfPresent(probe.set(hi, lo));
+        SourceStats s = sourceResident.mightContain(hi, lo) ? sources.getIfPresent(probe.set(hi, lo)) : null;
         remember(hi, lo, s);
         return s;
     }
@@ -284,10 +300,11 @@ public final class PressureTables {
         if (lastPfx != null && lastPfxHi == hi && lastPfxLo == lo) {
             return lastPfx;
         }
-        SourceStats s = prefixes.getIfPresent(probe.set(hi, lo));
+        SourceStats s = prefixResident.mightContain(hi, lo) ? prefixes.getIfPresent(probe.set(hi, lo)) : null;
         if (s == null && (prefixFirstSight.seenBefore(hi, lo, nowNs) || admit)) {
             s = new SourceStats(windowNs, nowNs);
-            prefixes.put(probe.copy(), s);
+            prefixes.put(probe.set(hi, lo).copy(), s);
+            prefixResident.add(hi, lo);
         }
         lastPfxHi = hi;
         lastPfxLo = lo;
@@ -299,7 +316,7 @@ public final class PressureTables {
         if (lastPfxHi == hi && lastPfxLo == lo) {
             return lastPfx;
         }
-        SourceStats s = prefixes.getIfPresent(probe.set(hi, lo));
+        SourceStats s = prefixResident.mightContain(hi, lo) ? prefixes.getIfPresent(probe.set(hi, lo)) : null;
         lastPfxHi = hi;
         lastPfxLo = lo;
         lastPfx = s;

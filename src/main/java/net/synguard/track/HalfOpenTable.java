@@ -23,7 +23,8 @@ package net.synguard.track;
  *   +7 lastNs   packet time of the last segment that matched
  * </pre>
  *
- * Entry e lives in bucket e / 8, way e % 8. 64 bytes an entry, plus one tag byte.
+ * Entry e lives in bucket e / 8, way e % 8. 64 bytes an entry, plus one tag byte and a copy of
+ * firstNs in {@code ages} (72 bytes an entry in all).
  */
 final class HalfOpenTable {
     static final int WAYS = 8;
@@ -50,6 +51,12 @@ final class HalfOpenTable {
 
     private final long[] slots;
     private final long[] tags;
+    /**
+     * firstNs again, packed by bucket: choosing the oldest way reads these 64 contiguous bytes
+     * instead of eight entries on eight cache lines. Under a spoofed flood every SYN evicts, and
+     * those eight misses were the largest single cost of the SYN path.
+     */
+    private final long[] ages;
     private final int bucketMask;
     private final long seed;
 
@@ -61,6 +68,7 @@ final class HalfOpenTable {
         int buckets = Integer.highestOneBit(Math.max(1, (capacity + WAYS - 1) / WAYS) * 2 - 1);
         this.tags = new long[buckets];
         this.slots = new long[buckets * WAYS << STRIDE_SHIFT];
+        this.ages = new long[buckets * WAYS];
         this.bucketMask = buckets - 1;
         this.seed = seed;
     }
@@ -124,9 +132,9 @@ final class HalfOpenTable {
     int oldestSlot(long h) {
         int first = ((int) h & bucketMask) * WAYS;
         int oldestWay = 0;
-        long oldestNs = slots[(first << STRIDE_SHIFT) + FIRST_NS];
+        long oldestNs = ages[first];
         for (int way = 1; way < WAYS; way++) {
-            long ns = slots[((first + way) << STRIDE_SHIFT) + FIRST_NS];
+            long ns = ages[first + way];
             // All ones when ns is older. Packet times lie within 2^63 ns of each other: no overflow.
             long older = (ns - oldestNs) >> 63;
             oldestNs = (ns & older) | (oldestNs & ~older);
@@ -145,6 +153,7 @@ final class HalfOpenTable {
         slots[base + ISNS] = isns;
         slots[base + FIRST_NS] = nowNs;
         slots[base + LAST_NS] = nowNs;
+        ages[slot] = nowNs;
         int shift = (slot & (WAYS - 1)) << 3;
         int bucket = slot / WAYS;
         tags[bucket] = (tags[bucket] & ~(0xFFL << shift)) | (fingerprint(h) << shift);

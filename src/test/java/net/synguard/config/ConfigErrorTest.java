@@ -191,8 +191,8 @@ class ConfigErrorTest {
                 .isEqualTo(ETC + ":1: synguard.mitigation.mode = \"maybe\": expected one of auto, always, off");
         assertThat(message("synguard.mitigation.handoff = RETRY"))
                 .isEqualTo(ETC + ":1: synguard.mitigation.handoff = \"RETRY\": expected one of retry, reset, auto");
-        assertThat(message("synguard.capture.engine = ffm"))
-                .isEqualTo(ETC + ":1: synguard.capture.engine = \"ffm\": expected one of pcap4j");
+        assertThat(message("synguard.capture.engine = libpcap"))
+                .isEqualTo(ETC + ":1: synguard.capture.engine = \"libpcap\": expected one of ffm, pcap4j");
     }
 
     @Test

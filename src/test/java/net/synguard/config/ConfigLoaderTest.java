@@ -51,7 +51,7 @@ class ConfigLoaderTest {
         assertThat(c.origin()).isEqualTo("defaults");
         assertThat(c.interfaces()).containsExactly("eth0");
         assertThat(c.protect()).isEmpty();
-        assertThat(c.capture()).isEqualTo(new CaptureConfig(128, 64L << 20, "pcap4j", Duration.ofMillis(100)));
+        assertThat(c.capture()).isEqualTo(new CaptureConfig(128, 64L << 20, "ffm", Duration.ofMillis(100)));
         assertThat(c.track()).isEqualTo(new TrackConfig(524288, 5, Duration.ofSeconds(1)));
         assertThat(c.pressure()).isEqualTo(new PressureConfig(262144, 65536, 4096, Duration.ofSeconds(120), 24, 64));
         assertThat(c.detect())

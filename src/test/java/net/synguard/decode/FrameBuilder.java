@@ -6,7 +6,7 @@ import java.util.List;
 import net.synguard.capture.LinkType;
 
 /** Builds test frames byte by byte: link header, optional tags, IPv4 or IPv6 (+ extension headers), TCP. */
-final class FrameBuilder {
+public final class FrameBuilder {
     private int linkType = LinkType.ETHERNET;
     private final List<int[]> vlanTags = new ArrayList<>(); // {tpid, vid}
     private Integer etherType;
@@ -36,135 +36,135 @@ final class FrameBuilder {
     private byte[] payload = {};
     private int trailer;
 
-    static FrameBuilder syn() {
+    public static FrameBuilder syn() {
         return new FrameBuilder();
     }
 
-    FrameBuilder linkType(int type) {
+    public FrameBuilder linkType(int type) {
         this.linkType = type;
         return this;
     }
 
-    FrameBuilder vlan(int tpid, int vid) {
+    public FrameBuilder vlan(int tpid, int vid) {
         vlanTags.add(new int[] {tpid, vid});
         return this;
     }
 
-    FrameBuilder etherType(int type) {
+    public FrameBuilder etherType(int type) {
         this.etherType = type;
         return this;
     }
 
-    FrameBuilder ipv6() {
+    public FrameBuilder ipv6() {
         ipVersion = 6;
         src = bytes("20010db8000000000000000000000007");
         dst = bytes("20010db800000000000000000000000a");
         return this;
     }
 
-    FrameBuilder src(byte[] address) {
+    public FrameBuilder src(byte[] address) {
         src = address.clone();
         return this;
     }
 
-    FrameBuilder dst(byte[] address) {
+    public FrameBuilder dst(byte[] address) {
         dst = address.clone();
         return this;
     }
 
-    FrameBuilder ttl(int value) {
+    public FrameBuilder ttl(int value) {
         ttl = value;
         return this;
     }
 
-    FrameBuilder ipv4Options(byte[] options) {
+    public FrameBuilder ipv4Options(byte[] options) {
         ipv4Options = options.clone();
         return this;
     }
 
-    FrameBuilder ihl(int words) {
+    public FrameBuilder ihl(int words) {
         ihlOverride = words;
         return this;
     }
 
-    FrameBuilder ipVersionNibble(int version) {
+    public FrameBuilder ipVersionNibble(int version) {
         versionOverride = version;
         return this;
     }
 
     /** The IPv4 flags/fragment-offset field as a whole: 0x2000 = MF, low 13 bits = offset in 8-byte units. */
-    FrameBuilder fragmentField(int value) {
+    public FrameBuilder fragmentField(int value) {
         fragmentField = value;
         return this;
     }
 
-    FrameBuilder totalLength(int value) {
+    public FrameBuilder totalLength(int value) {
         totalLengthOverride = value;
         return this;
     }
 
-    FrameBuilder payloadLength(int value) {
+    public FrameBuilder payloadLength(int value) {
         payloadLengthOverride = value;
         return this;
     }
 
-    FrameBuilder protocol(int value) {
+    public FrameBuilder protocol(int value) {
         protocol = value;
         return this;
     }
 
     /** An extension header; its first byte (next header) is filled in at build time. */
-    FrameBuilder extension(int type, byte[] header) {
+    public FrameBuilder extension(int type, byte[] header) {
         extensionTypes.add(type);
         extensionHeaders.add(header.clone());
         return this;
     }
 
     /** An 8-byte Hop-by-Hop, Destination Options or Routing header (Hdr Ext Len 0, PadN). */
-    FrameBuilder optionsHeader(int type) {
+    public FrameBuilder optionsHeader(int type) {
         return extension(type, new byte[] {0, 0, 1, 4, 0, 0, 0, 0});
     }
 
-    FrameBuilder fragmentHeader(int offsetUnits, boolean more) {
+    public FrameBuilder fragmentHeader(int offsetUnits, boolean more) {
         int field = (offsetUnits << 3) | (more ? 1 : 0);
         return extension(44, new byte[] {0, 0, (byte) (field >>> 8), (byte) field, 0, 0, 0x12, 0x34});
     }
 
     /** AH with a 12-byte ICV: Payload Len 4 means (4 + 2) * 4 = 24 bytes. */
-    FrameBuilder authenticationHeader() {
+    public FrameBuilder authenticationHeader() {
         byte[] ah = new byte[24];
         ah[1] = 4;
         return extension(51, ah);
     }
 
-    FrameBuilder ports(int source, int destination) {
+    public FrameBuilder ports(int source, int destination) {
         srcPort = source;
         dstPort = destination;
         return this;
     }
 
-    FrameBuilder seq(int value) {
+    public FrameBuilder seq(int value) {
         seq = value;
         return this;
     }
 
-    FrameBuilder ack(int value) {
+    public FrameBuilder ack(int value) {
         ack = value;
         return this;
     }
 
-    FrameBuilder flags(int value) {
+    public FrameBuilder flags(int value) {
         flags = value;
         return this;
     }
 
-    FrameBuilder window(int value) {
+    public FrameBuilder window(int value) {
         window = value;
         return this;
     }
 
     /** Raw option bytes; padded with EOL to a multiple of 4. */
-    FrameBuilder tcpOptions(int... options) {
+    public FrameBuilder tcpOptions(int... options) {
         tcpOptions = new byte[options.length];
         for (int i = 0; i < options.length; i++) {
             tcpOptions[i] = (byte) options[i];
@@ -172,23 +172,23 @@ final class FrameBuilder {
         return this;
     }
 
-    FrameBuilder dataOffset(int words) {
+    public FrameBuilder dataOffset(int words) {
         dataOffsetOverride = words;
         return this;
     }
 
-    FrameBuilder payload(int length) {
+    public FrameBuilder payload(int length) {
         payload = new byte[length];
         return this;
     }
 
     /** Bytes after the IP datagram, like Ethernet padding of short frames. */
-    FrameBuilder trailer(int length) {
+    public FrameBuilder trailer(int length) {
         trailer = length;
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int type = etherType != null ? etherType : ipVersion == 4 ? 0x0800 : 0x86DD;
         switch (linkType) {
@@ -274,7 +274,7 @@ final class FrameBuilder {
         return all.toByteArray();
     }
 
-    static byte[] bytes(String hex) {
+    public static byte[] bytes(String hex) {
         byte[] b = new byte[hex.length() / 2];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
