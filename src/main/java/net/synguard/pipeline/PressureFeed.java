@@ -14,14 +14,30 @@ final class PressureFeed implements HandshakeListener {
     }
 
     @Override
-    public void opened(long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, long nowNs) {
-        pressure.onHalfOpenOpened(cHi, cLo, sHi, sLo, nowNs);
+    public int opened(long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, long nowNs) {
+        return pressure.onHalfOpenOpened(cHi, cLo, sHi, sLo, nowNs);
     }
 
     @Override
     public void closed(
-            long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, int stateBefore, int closure, long nowNs) {
+            long cHi,
+            long cLo,
+            long sHi,
+            long sLo,
+            int cPort,
+            int sPort,
+            int stateBefore,
+            int closure,
+            int mark,
+            long nowNs) {
         pressure.onHalfOpenClosed(
-                cHi, cLo, sHi, sLo, stateBefore == HandshakeState.SYN_ACK_SEEN, closure == Closure.COMPLETED, nowNs);
+                cHi,
+                cLo,
+                sHi,
+                sLo,
+                stateBefore == HandshakeState.SYN_ACK_SEEN,
+                closure == Closure.COMPLETED,
+                mark,
+                nowNs);
     }
 }

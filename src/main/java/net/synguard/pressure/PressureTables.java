@@ -137,19 +137,31 @@ public final class PressureTables {
         return d;
     }
 
-    /** A handshake became half-open (its first SYN). */
-    public void onHalfOpenOpened(long cHi, long cLo, long sHi, long sLo, long nowNs) {
+    /** {@link #onHalfOpenOpened}'s mark: the source had a cache entry when the handshake opened. */
+    public static final int MARK_SOURCE = 1;
+    /** {@link #onHalfOpenOpened}'s mark: the source's prefix had a cache entry. */
+    public static final int MARK_PREFIX = 2;
+
+    /**
+     * A handshake became half-open (its first SYN). Returns which of the source and its prefix
+     * counted it ({@link #MARK_SOURCE}, {@link #MARK_PREFIX}), for {@link #onHalfOpenClosed}.
+     */
+    public int onHalfOpenOpened(long cHi, long cLo, long sHi, long sLo, long nowNs) {
         DestinationStats d = destination(sHi, sLo, nowNs);
         d.halfOpen++;
         d.halfOpenSynSeen++;
+        int mark = 0;
         SourceStats src = cachedSource(cHi, cLo);
         if (src != null) {
             src.halfOpen++;
+            mark |= MARK_SOURCE;
         }
         SourceStats pfx = cachedPrefix(prefixHi(cHi, cLo), prefixLo(cHi, cLo));
         if (pfx != null) {
             pfx.halfOpen++;
+            mark |= MARK_PREFIX;
         }
+        return mark;
     }
 
     /** The server answered a half-open handshake with its SYN-ACK. */
@@ -165,9 +177,20 @@ public final class PressureTables {
      * A half-open handshake ended: completed, or failed (refused, aborted, timed out, evicted).
      *
      * @param synAckSeen whether it had reached the SYN-ACK stage
+     * @param mark what {@link #onHalfOpenOpened} returned: a handshake that failed is charged to
+     *     the source and prefix that counted it, and only those, with no lookup for the others. In
+     *     a spoofed flood every SYN evicts the oldest half-open entry of a one-off source, and this
+     *     spares two cache misses per SYN.
      */
     public void onHalfOpenClosed(
-            long cHi, long cLo, long sHi, long sLo, boolean synAckSeen, boolean completedHandshake, long nowNs) {
+            long cHi,
+            long cLo,
+            long sHi,
+            long sLo,
+            boolean synAckSeen,
+            boolean completedHandshake,
+            int mark,
+            long nowNs) {
         DestinationStats d = lastDst != null && lastDst.hi == sHi && lastDst.lo == sLo
                 ? lastDst
                 : destinations.getIfPresent(probe.set(sHi, sLo));
@@ -196,19 +219,26 @@ public final class PressureTables {
         }
         // A completed handshake proves a real peer: it earns a cache entry even on its first SYN,
         // so that the report can tell it from the flood around it.
-        SourceStats src = completedHandshake ? source(cHi, cLo, nowNs, true) : cachedSource(cHi, cLo);
-        long pHi = prefixHi(cHi, cLo);
-        long pLo = prefixLo(cHi, cLo);
-        SourceStats pfx = completedHandshake ? prefix(pHi, pLo, nowNs, true) : cachedPrefix(pHi, pLo);
-        closeOn(src, completedHandshake);
-        closeOn(pfx, completedHandshake);
+        if (completedHandshake) {
+            long pHi = prefixHi(cHi, cLo);
+            long pLo = prefixLo(cHi, cLo);
+            closeOn(source(cHi, cLo, nowNs, true), (mark & MARK_SOURCE) != 0, true);
+            closeOn(prefix(pHi, pLo, nowNs, true), (mark & MARK_PREFIX) != 0, true);
+            return;
+        }
+        if ((mark & MARK_SOURCE) != 0) {
+            closeOn(cachedSource(cHi, cLo), true, false);
+        }
+        if ((mark & MARK_PREFIX) != 0) {
+            closeOn(cachedPrefix(prefixHi(cHi, cLo), prefixLo(cHi, cLo)), true, false);
+        }
     }
 
-    private static void closeOn(SourceStats s, boolean completedHandshake) {
+    private static void closeOn(SourceStats s, boolean countedOpen, boolean completedHandshake) {
         if (s == null) {
             return;
         }
-        if (s.halfOpen > 0) {
+        if (countedOpen && s.halfOpen > 0) {
             s.halfOpen--;
         }
         if (completedHandshake) {

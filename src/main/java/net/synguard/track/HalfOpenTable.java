@@ -18,6 +18,7 @@ package net.synguard.track;
  *   +4 meta  bits  0-15 client port     16-31 server port
  *            bits 32-39 state           40-47 SYN retransmits (saturating)
  *            bits 48-55 SYN-ACK retransmits (saturating)    56 counted in the per-port table
+ *            bits 57-63 the listener's mark
  *   +5 isns  client ISN &lt;&lt; 32 | server ISN
  *   +6 firstNs  packet time of the SYN that opened the entry (the expiry clock starts here)
  *   +7 lastNs   packet time of the last segment that matched
@@ -45,6 +46,8 @@ final class HalfOpenTable {
     static final int SYN_RTX_SHIFT = 40;
     static final int SYN_ACK_RTX_SHIFT = 48;
     static final long PORT_COUNTED = 1L << 56;
+    /** Bits 57-63: the listener's mark ({@link HandshakeListener#opened}). */
+    static final int MARK_SHIFT = 57;
 
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGHS = 0x8080_8080_8080_8080L;

@@ -160,7 +160,11 @@ public final class HandshakeTracker {
         size++;
         synSeen++;
         syns++;
-        listener.opened(cHi, cLo, sHi, sLo, seg.srcPort(), seg.dstPort(), nowNs);
+        int mark = listener.opened(cHi, cLo, sHi, sLo, seg.srcPort(), seg.dstPort(), nowNs)
+                & HandshakeListener.MARK_MASK;
+        if (mark != 0) {
+            table.set(slot, META, meta | (long) mark << HalfOpenTable.MARK_SHIFT);
+        }
         return Outcome.SYN_NEW;
     }
 
@@ -378,7 +382,8 @@ public final class HandshakeTracker {
                 assert false : "closure " + closure;
             }
         }
-        listener.closed(cHi, cLo, sHi, sLo, cPort, sPort, state, closure, nowNs);
+        int mark = (int) (meta >>> HalfOpenTable.MARK_SHIFT) & HandshakeListener.MARK_MASK;
+        listener.closed(cHi, cLo, sHi, sLo, cPort, sPort, state, closure, mark, nowNs);
     }
 
     /** SYNs that opened an entry (new or replacing); retransmits and invalid SYNs are counted apart. */

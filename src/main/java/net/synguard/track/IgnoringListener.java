@@ -7,7 +7,9 @@ final class IgnoringListener implements HandshakeListener {
     private IgnoringListener() {}
 
     @Override
-    public void opened(long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, long nowNs) {}
+    public int opened(long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, long nowNs) {
+        return 0;
+    }
 
     @Override
     public void closed(
@@ -19,5 +21,6 @@ final class IgnoringListener implements HandshakeListener {
             int sPort,
             int stateBefore,
             int closure,
+            int mark,
             long nowNs) {}
 }

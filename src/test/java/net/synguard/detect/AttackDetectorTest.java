@@ -47,10 +47,10 @@ class AttackDetectorTest {
 
     private void syn(long src, int port, boolean completes) {
         DestinationStats d = tables.onSyn(0, src, 0, SERVER, port, clock[0]);
-        tables.onHalfOpenOpened(0, src, 0, SERVER, clock[0]);
+        int mark = tables.onHalfOpenOpened(0, src, 0, SERVER, clock[0]);
         if (completes) {
             tables.onSynAckSeen(0, SERVER, clock[0]);
-            tables.onHalfOpenClosed(0, src, 0, SERVER, true, true, clock[0]);
+            tables.onHalfOpenClosed(0, src, 0, SERVER, true, true, mark, clock[0]);
         }
         detector.onSyn(d, clock[0]);
     }

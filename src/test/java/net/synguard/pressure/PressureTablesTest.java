@@ -30,9 +30,9 @@ class PressureTablesTest {
         t.onSyn(0, repeater, 0, SERVER, 80, clock[0]);
         t.onSyn(0, repeater, 0, SERVER, 80, clock[0] + 1);
         t.onSyn(0, client, 0, SERVER, 80, clock[0] + 2);
-        t.onHalfOpenOpened(0, client, 0, SERVER, clock[0] + 2);
+        int mark = t.onHalfOpenOpened(0, client, 0, SERVER, clock[0] + 2);
         t.onSynAckSeen(0, SERVER, clock[0] + 3);
-        t.onHalfOpenClosed(0, client, 0, SERVER, true, true, clock[0] + 4);
+        t.onHalfOpenClosed(0, client, 0, SERVER, true, true, mark, clock[0] + 4);
         assertThat(t.sourceStats(0, repeater).syns()).isEqualTo(1); // counted from its second SYN
         assertThat(t.sourceStats(0, client).completed()).isEqualTo(1);
         DestinationStats d = t.destinationStats(0, SERVER);
@@ -44,15 +44,34 @@ class PressureTablesTest {
     void halfOpenCountsFollowTheStates() {
         long c = MAPPED | 0x0A000001L;
         t.onSyn(0, c, 0, SERVER, 80, clock[0]);
-        t.onHalfOpenOpened(0, c, 0, SERVER, clock[0]);
+        int mark = t.onHalfOpenOpened(0, c, 0, SERVER, clock[0]);
         DestinationStats d = t.destinationStats(0, SERVER);
         assertThat(d.halfOpenSynSeen()).isEqualTo(1);
         t.onSynAckSeen(0, SERVER, clock[0]);
         assertThat(d.halfOpenSynSeen()).isZero();
         assertThat(d.halfOpenSynAckSeen()).isEqualTo(1);
-        t.onHalfOpenClosed(0, c, 0, SERVER, true, false, clock[0]);
+        t.onHalfOpenClosed(0, c, 0, SERVER, true, false, mark, clock[0]);
         assertThat(d.halfOpen()).isZero();
         assertThat(d.failed()).isEqualTo(1);
+    }
+
+    @Test
+    void failuresAreChargedToTheSourcesThatCountedTheOpening() {
+        long repeater = MAPPED | 0x0A000001L;
+        t.onSyn(0, repeater, 0, SERVER, 80, clock[0]);
+        int first = t.onHalfOpenOpened(0, repeater, 0, SERVER, clock[0]); // one-off so far: not counted
+        t.onSyn(0, repeater, 0, SERVER, 80, clock[0] + 1); // admitted now
+        int second = t.onHalfOpenOpened(0, repeater, 0, SERVER, clock[0] + 1);
+        assertThat(first & PressureTables.MARK_SOURCE).isZero();
+        assertThat(second & PressureTables.MARK_SOURCE).isEqualTo(PressureTables.MARK_SOURCE);
+        SourceStats s = t.sourceStats(0, repeater);
+        assertThat(s.halfOpen()).isEqualTo(1);
+        t.onHalfOpenClosed(0, repeater, 0, SERVER, false, false, first, clock[0] + 2);
+        assertThat(s.halfOpen()).isEqualTo(1);
+        assertThat(s.failed()).isZero();
+        t.onHalfOpenClosed(0, repeater, 0, SERVER, false, false, second, clock[0] + 3);
+        assertThat(s.halfOpen()).isZero();
+        assertThat(s.failed()).isEqualTo(1);
     }
 
     @Test

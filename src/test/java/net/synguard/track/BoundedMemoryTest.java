@@ -76,14 +76,15 @@ class BoundedMemoryTest {
         final AtomicLong closed = new AtomicLong();
 
         @Override
-        public void opened(long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, long nowNs) {
+        public int opened(long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, long nowNs) {
             opened.incrementAndGet();
+            return 0;
         }
 
         @Override
         public void closed(
                 long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, int stateBefore, int closure,
-                long nowNs) {
+                int mark, long nowNs) {
             closed.incrementAndGet();
         }
     }
