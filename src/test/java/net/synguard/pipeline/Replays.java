@@ -1,7 +1,8 @@
 package net.synguard.pipeline;
 
 import java.nio.file.Path;
-import net.synguard.capture.PcapFileSource;
+import net.synguard.capture.CaptureFiles;
+import net.synguard.capture.PacketSource;
 import net.synguard.config.ConfigLoader;
 import net.synguard.config.SynguardConfig;
 
@@ -16,8 +17,14 @@ final class Replays {
     }
 
     static Result replay(Path file, SynguardConfig cfg) throws Exception {
+        return replay(file, cfg, cfg.capture().engine());
+    }
+
+    static Result replay(Path file, SynguardConfig cfg, String engine) throws Exception {
         CollectingSink sink = new CollectingSink();
-        try (PcapFileSource src = PcapFileSource.open(file)) {
+        try (PacketSource src = CaptureFiles.open(file, engine, notice -> {
+            throw new AssertionError("engine " + engine + " unavailable: " + notice);
+        })) {
             Pipeline p = new Pipeline(cfg, src.linkType(), sink);
             src.run(p);
             p.finish();
