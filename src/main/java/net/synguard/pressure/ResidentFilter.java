@@ -8,10 +8,12 @@ package net.synguard.pressure;
  * <p>Under a spoofed flood nearly every lookup is for an address the cache has never held; a miss
  * in a ConcurrentHashMap still hashes, probes and compares. Here a miss is two byte reads in one
  * 64-byte block (a blocked Bloom filter, Putze, Sanders and Singler 2007: both positions in the
- * same cache line, so one memory access). With eight counters per cache entry, a false "maybe"
- * (which only costs the real lookup) comes a few per cent of the time when the cache is full.
- * Counters saturate at 255 and then stay, so a crowded position errs towards "maybe", never
- * towards a wrong "no".
+ * same cache line, so one memory access). Two counters per possible cache entry keep the array
+ * small enough to stay in the core's L2 cache (512 KiB for the default 262,144 sources): while the
+ * cache holds few entries, which is the spoofed-flood case this is for, a false "maybe" almost never
+ * happens; with the cache full of real repeaters it happens for about 40% of misses, and costs only
+ * the real lookup. Counters saturate at 255 and then stay, so a crowded position errs towards
+ * "maybe", never towards a wrong "no".
  */
 final class ResidentFilter {
     private static final int BLOCK = 64;
@@ -19,7 +21,7 @@ final class ResidentFilter {
     private final int blockMask;
 
     ResidentFilter(int expectedEntries) {
-        int size = Integer.highestOneBit(Math.max(BLOCK, expectedEntries) * 8 - 1) << 1;
+        int size = Integer.highestOneBit(Math.max(BLOCK, expectedEntries) * 2 - 1) << 1;
         counters = new byte[size];
         blockMask = size / BLOCK - 1;
     }
