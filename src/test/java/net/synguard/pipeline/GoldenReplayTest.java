@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 import static net.synguard.testing.EventLines.events;
@@ -23,14 +23,15 @@ import static net.synguard.testing.EventLines.firstTopSource;
 class GoldenReplayTest {
     private static final Path GOLDEN = Path.of("tests", "golden");
 
+    /** Every capture in tests/captures: a new one must come with its golden file. */
+    static List<String> captures() throws java.io.IOException {
+        try (var files = Files.list(Replays.CAPTURES)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".pcap")).sorted().toList();
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {
-        "stopddos__pkt.TCP.synflood.spoofed.pcap",
-        "stopddos__amp.TCP.reflection.SYNACK.pcap",
-        "lucid__CIC-DDoS-2019-SynFlood.pcap",
-        "lucid__CIC-DDoS-2019-WebDDoS.pcap",
-        "lab_mixed_spoofed_flood_and_http.pcap"
-    })
+    @MethodSource("captures")
     void eventsMatchGoldenFile(String capture) throws Exception {
         List<String> lines = Replays.replay(capture).sink().lines;
         Path golden = GOLDEN.resolve(capture.replaceFirst("\\.pcap$", ".jsonl"));
@@ -45,13 +46,7 @@ class GoldenReplayTest {
      * the same frames, the same timestamps, so the same bytes out.
      */
     @ParameterizedTest
-    @ValueSource(strings = {
-        "stopddos__pkt.TCP.synflood.spoofed.pcap",
-        "stopddos__amp.TCP.reflection.SYNACK.pcap",
-        "lucid__CIC-DDoS-2019-SynFlood.pcap",
-        "lucid__CIC-DDoS-2019-WebDDoS.pcap",
-        "lab_mixed_spoofed_flood_and_http.pcap"
-    })
+    @MethodSource("captures")
     void bothEnginesGiveTheSameEvents(String capture) throws Exception {
         Path file = Replays.CAPTURES.resolve(capture);
         var cfg = net.synguard.config.ConfigLoader.defaults();
