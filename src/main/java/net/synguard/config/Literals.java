@@ -13,7 +13,43 @@ final class Literals {
 
     static final String ADDRESS = "an IPv4 or IPv6 address literal (names are not resolved)";
 
+    /** PCAP_NETMASK_UNKNOWN: only "ip broadcast" needs a real netmask. */
+    private static final java.net.Inet4Address NETMASK_UNKNOWN = netmaskUnknown();
+
     private Literals() {}
+
+    private static java.net.Inet4Address netmaskUnknown() {
+        try {
+            return (java.net.Inet4Address) java.net.InetAddress.getByAddress(new byte[] {-1, -1, -1, -1});
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError("four bytes are always an IPv4 address", e);
+        }
+    }
+
+    /**
+     * Why libpcap's compiler refuses {@code expression} for an Ethernet capture, or null when it
+     * compiles. Compiling needs no privilege and no interface ({@code pcap_open_dead}).
+     */
+    static String bpfProblem(String expression) {
+        if (expression.isBlank()) {
+            return "empty";
+        }
+        try {
+            org.pcap4j.core.BpfProgram p = org.pcap4j.core.Pcaps.compileFilter(
+                    65535,
+                    org.pcap4j.packet.namednumber.DataLinkType.EN10MB,
+                    expression,
+                    org.pcap4j.core.BpfProgram.BpfCompileMode.OPTIMIZE,
+                    NETMASK_UNKNOWN);
+            p.free();
+            return null;
+        } catch (org.pcap4j.core.PcapNativeException e) {
+            return e.getMessage();
+        } catch (LinkageError e) {
+            // No libpcap on this host: the capture would fail anyway, and say so more clearly.
+            return null;
+        }
+    }
 
     /**
      * Why {@code name} is not a valid Linux interface name, or null when it is. Follows

@@ -33,6 +33,7 @@ final class Render {
         r.line("buffer-size", size(c.capture().bufferSizeBytes()));
         r.line("engine", quote(c.capture().engine()));
         r.line("tick", duration(c.capture().tick()));
+        r.line("filter", quote(c.capture().filter()));
         r.close();
         r.open("track");
         r.line("capacity", Integer.toString(c.track().capacity()));
@@ -56,6 +57,11 @@ final class Render {
         r.open("alerts");
         r.line("file", quote(c.alerts().file().toString()));
         r.line("top-sources", Integer.toString(c.alerts().topSources()));
+        r.open("hook");
+        r.line("command", c.alerts().hookCommand().isEmpty() ? "[ ]"
+                : c.alerts().hookCommand().stream().map(Render::quote).collect(java.util.stream.Collectors.joining(", ", "[ ", " ]")));
+        r.line("timeout", duration(c.alerts().hookTimeout()));
+        r.close();
         r.close();
         r.open("metrics");
         r.line("listen", quote(c.metrics().listen()));

@@ -59,10 +59,26 @@ final class Validator {
                 mitigation(),
                 new AlertsConfig(
                         absolutePath("synguard.alerts.file"),
-                        v.integer("synguard.alerts.top-sources", 1, 100, "an integer between 1 and 100")),
+                        v.integer("synguard.alerts.top-sources", 1, 100, "an integer between 1 and 100"),
+                        hookCommand(),
+                        v.duration("synguard.alerts.hook.timeout", Duration.ofMillis(100), Duration.ofMinutes(10))),
                 metrics(),
                 absolutePath("synguard.state-dir"),
                 origin);
+    }
+
+    private List<String> hookCommand() throws ConfigError {
+        String key = "synguard.alerts.hook.command";
+        String expected = "a list of strings: the program (absolute path) and its arguments, or [] for none";
+        List<? extends ConfigValue> list = v.list(key, expected);
+        List<String> argv = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            argv.add(v.string(list.get(i), key + "[" + i + "]", "a string"));
+        }
+        if (!argv.isEmpty() && !argv.get(0).startsWith("/")) {
+            throw v.at(list.get(0), key + "[0]", "an absolute path to the program (no PATH lookup in a daemon)");
+        }
+        return argv;
     }
 
     private List<String> interfaces() throws ConfigError {
@@ -145,7 +161,19 @@ final class Validator {
                 v.bytes("synguard.capture.buffer-size", 1L << 20, MAX,
                         "a size from 1MiB up to (not including) 2GiB, such as 64MiB"),
                 v.choice("synguard.capture.engine", ENGINES),
-                v.duration("synguard.capture.tick", Duration.ofMillis(10), Duration.ofSeconds(1)));
+                v.duration("synguard.capture.tick", Duration.ofMillis(10), Duration.ofSeconds(1)),
+                bpfFilter("synguard.capture.filter"));
+    }
+
+    /** A filter libpcap compiles for Ethernet: a typo is a config error, not a capture failure later. */
+    private String bpfFilter(String key) throws ConfigError {
+        String expected = "a BPF filter expression (tcpdump syntax) that libpcap compiles";
+        String text = v.string(key, expected);
+        String problem = Literals.bpfProblem(text);
+        if (problem != null) {
+            throw v.error(key, v.value(key, expected), expected + " (libpcap: " + problem + ")");
+        }
+        return text;
     }
 
     private TrackConfig track() throws ConfigError {

@@ -129,7 +129,7 @@ class ConfigErrorTest {
         assertThat(message("synguard.xyzzy = 1"))
                 .isEqualTo(ETC + ":1: synguard.xyzzy = 1: expected a known key");
         assertThat(message("synguard.capture = 5"))
-                .isEqualTo(ETC + ":1: synguard.capture = 5: expected an object { buffer-size, engine, snaplen, tick }");
+                .isEqualTo(ETC + ":1: synguard.capture = 5: expected an object { buffer-size, engine, filter, snaplen, tick }");
     }
 
     @Test
@@ -193,6 +193,21 @@ class ConfigErrorTest {
                 .isEqualTo(ETC + ":1: synguard.mitigation.handoff = \"RETRY\": expected one of retry, reset, auto");
         assertThat(message("synguard.capture.engine = libpcap"))
                 .isEqualTo(ETC + ":1: synguard.capture.engine = \"libpcap\": expected one of ffm, pcap4j");
+    }
+
+    @Test
+    void badBpfFilter() {
+        assertThat(message("synguard.capture.filter = \"tcp and port eighty\""))
+                .startsWith(ETC + ":1: synguard.capture.filter = \"tcp and port eighty\": expected a BPF filter expression"
+                        + " (tcpdump syntax) that libpcap compiles (libpcap: ")
+                .contains("eighty");
+    }
+
+    @Test
+    void hookMustBeAnAbsoluteProgram() {
+        assertThat(message("synguard.alerts.hook.command = [ notify-send, hi ]"))
+                .isEqualTo(ETC + ":1: synguard.alerts.hook.command[0] = \"notify-send\": expected an absolute path to the"
+                        + " program (no PATH lookup in a daemon)");
     }
 
     @Test

@@ -51,7 +51,11 @@ class ConfigLoaderTest {
         assertThat(c.origin()).isEqualTo("defaults");
         assertThat(c.interfaces()).containsExactly("eth0");
         assertThat(c.protect()).isEmpty();
-        assertThat(c.capture()).isEqualTo(new CaptureConfig(128, 64L << 20, "ffm", Duration.ofMillis(100)));
+        assertThat(c.capture().snaplen()).isEqualTo(128);
+        assertThat(c.capture().bufferSizeBytes()).isEqualTo(64L << 20);
+        assertThat(c.capture().engine()).isEqualTo("ffm");
+        assertThat(c.capture().tick()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.capture().filter()).startsWith("(ip and tcp and (tcp[tcpflags]");
         assertThat(c.track()).isEqualTo(new TrackConfig(524288, 5, Duration.ofSeconds(1)));
         assertThat(c.pressure()).isEqualTo(new PressureConfig(262144, 65536, 4096, Duration.ofSeconds(120), 24, 64));
         assertThat(c.detect())
@@ -65,7 +69,8 @@ class ConfigLoaderTest {
                         new DetectConfig.Classify(100, 3.0, 8, 0.8, 100)));
         assertThat(c.mitigation())
                 .isEqualTo(new MitigationConfig(MitigationConfig.Mode.AUTO, MitigationConfig.Handoff.RETRY));
-        assertThat(c.alerts()).isEqualTo(new AlertsConfig(Path.of("/var/log/synguard/alerts.log"), 10));
+        assertThat(c.alerts())
+                .isEqualTo(new AlertsConfig(Path.of("/var/log/synguard/alerts.log"), 10, List.of(), Duration.ofSeconds(5)));
         assertThat(c.metrics()).isEqualTo(new MetricsConfig("127.0.0.1", 9477));
         assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/synguard"));
     }
