@@ -12,4 +12,10 @@ public interface FrameHandler {
      * @param timestampNs capture time in nanoseconds since the Unix epoch
      */
     void onFrame(byte[] frame, int capturedLength, long timestampNs);
+
+    /**
+     * No frame arrived for a read timeout (live capture only): packet time should move on to
+     * {@code nowNs} so that rates decay and timeouts fire on a silent wire.
+     */
+    default void onIdle(long nowNs) {}
 }

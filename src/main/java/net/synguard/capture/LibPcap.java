@@ -38,6 +38,10 @@ final class LibPcap {
     final MethodHandle datalink;
     final MethodHandle geterr;
     final MethodHandle close;
+    final MethodHandle setnonblock;
+    final MethodHandle selectableFd;
+    /** libc's poll(2): waits for the capture socket with a timeout (see {@link NextExLoop}). */
+    final MethodHandle poll;
 
     private static volatile LibPcap instance;
     private static volatile String failure;
@@ -54,6 +58,15 @@ final class LibPcap {
         datalink = linker.downcallHandle(find(lib, "pcap_datalink"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         geterr = linker.downcallHandle(find(lib, "pcap_geterr"), FunctionDescriptor.of(ADDRESS, ADDRESS));
         close = linker.downcallHandle(find(lib, "pcap_close"), FunctionDescriptor.ofVoid(ADDRESS));
+        // int pcap_setnonblock(pcap_t *, int nonblock, char *errbuf)
+        setnonblock = linker.downcallHandle(
+                find(lib, "pcap_setnonblock"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+        // int pcap_get_selectable_fd(pcap_t *)
+        selectableFd = linker.downcallHandle(find(lib, "pcap_get_selectable_fd"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        // int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+        poll = linker.downcallHandle(
+                linker.defaultLookup().find("poll").orElseThrow(() -> new IllegalStateException("libc has no poll")),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG, JAVA_INT));
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {

@@ -39,6 +39,40 @@ public record SynguardConfig(
         Objects.requireNonNull(origin, "origin");
     }
 
+    /**
+     * The keys whose change a reload cannot apply: they size the tables, set up the capture handles
+     * or the listening socket, so they keep their values until the daemon restarts. Everything else
+     * (thresholds, classification, the protect list, alerts) applies at once.
+     */
+    public List<String> restartKeys(SynguardConfig next) {
+        List<String> keys = new java.util.ArrayList<>();
+        if (!next.interfaces.equals(interfaces)) {
+            keys.add("synguard.interfaces");
+        }
+        if (!next.capture.equals(capture)) {
+            keys.add("synguard.capture");
+        }
+        if (!next.track.equals(track)) {
+            keys.add("synguard.track");
+        }
+        if (!next.pressure.equals(pressure)) {
+            keys.add("synguard.pressure");
+        }
+        if (!next.detect.window().equals(detect.window())) {
+            keys.add("synguard.detect.window");
+        }
+        if (!next.alerts.file().equals(alerts.file())) {
+            keys.add("synguard.alerts.file");
+        }
+        if (!next.metrics.equals(metrics)) {
+            keys.add("synguard.metrics");
+        }
+        if (!next.stateDir.equals(stateDir)) {
+            keys.add("synguard.state-dir");
+        }
+        return List.copyOf(keys);
+    }
+
     /** The same values with another origin, for comparing configurations from different files. */
     public SynguardConfig withOrigin(String newOrigin) {
         return new SynguardConfig(

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.synguard.alert.AlertSink;
+import net.synguard.alert.EventContext;
 import net.synguard.alert.Timestamps;
 import net.synguard.config.DetectConfig;
 import net.synguard.decode.Addresses;
@@ -31,32 +32,49 @@ public final class AttackDetector {
     private static final String TRIGGER_RATE = "syn_rate";
     private static final String TRIGGER_HALF_OPEN = "half_open";
 
-    private final DetectConfig cfg;
     private final PressureTables pressure;
-    private final Classifier classifier;
-    private final AttackEvents events;
+    private final AlertSink sink;
+    private final EventContext context;
+    private DetectConfig cfg;
+    private Classifier classifier;
+    private AttackEvents events;
     // Keyed by the stats object itself (identity): a lookup on the SYN path allocates no key, and
     // insertion order keeps the iteration, and so the event order, deterministic.
     private final Map<DestinationStats, Attack> active = new LinkedHashMap<>();
     private final Map<DestinationStats, Boolean> halfOpenDisarmed = new LinkedHashMap<>();
     private final Map<DestinationStats, Long> scanQuietUntil = new LinkedHashMap<>();
-    private final double endSynRate;
-    private final double endHalfOpen;
-    private final long quietNs;
-    private final long updateNs;
+    private double endSynRate;
+    private double endHalfOpen;
+    private long quietNs;
+    private long updateNs;
     private long attacks;
     private long scans;
     private long sequence;
 
     public AttackDetector(DetectConfig cfg, PressureTables pressure, AlertSink sink, int reportSources) {
-        this.cfg = cfg;
+        this(cfg, pressure, sink, reportSources, EventContext.NONE);
+    }
+
+    public AttackDetector(
+            DetectConfig cfg, PressureTables pressure, AlertSink sink, int reportSources, EventContext context) {
         this.pressure = pressure;
-        this.classifier = new Classifier(cfg, pressure, reportSources);
-        this.events = new AttackEvents(sink, cfg);
-        this.endSynRate = cfg.destination().synRate() * cfg.endRatio();
-        this.endHalfOpen = cfg.destination().halfOpen() * cfg.endRatio();
-        this.quietNs = cfg.quietTime().toNanos();
-        this.updateNs = cfg.updateInterval().toNanos();
+        this.sink = sink;
+        this.context = context;
+        reconfigure(cfg, reportSources);
+    }
+
+    /**
+     * New thresholds, from a reload: they apply from the next packet. Attacks in progress go on and
+     * end by the new end levels; nothing counted so far is lost.
+     */
+    public void reconfigure(DetectConfig newCfg, int reportSources) {
+        this.cfg = newCfg;
+        this.classifier = new Classifier(newCfg, pressure, reportSources);
+        this.events = new AttackEvents(sink, newCfg, context);
+        this.endSynRate = newCfg.destination().synRate() * newCfg.endRatio();
+        this.endHalfOpen = newCfg.destination().halfOpen() * newCfg.endRatio();
+        this.quietNs = newCfg.quietTime().toNanos();
+        this.updateNs = newCfg.updateInterval().toNanos();
     }
 
     /** After each SYN to {@code d}: does it start an attack? Cheap unless a threshold is crossed. */

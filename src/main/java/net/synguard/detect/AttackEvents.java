@@ -1,6 +1,7 @@
 package net.synguard.detect;
 
 import net.synguard.alert.AlertSink;
+import net.synguard.alert.EventContext;
 import net.synguard.alert.JsonLine;
 import net.synguard.alert.Timestamps;
 import net.synguard.config.DetectConfig;
@@ -18,10 +19,12 @@ final class AttackEvents {
 
     private final AlertSink sink;
     private final DetectConfig cfg;
+    private final EventContext context;
 
-    AttackEvents(AlertSink sink, DetectConfig cfg) {
+    AttackEvents(AlertSink sink, DetectConfig cfg, EventContext context) {
         this.sink = sink;
         this.cfg = cfg;
+        this.context = context;
     }
 
     void started(Attack a, Verdict v, long nowNs) {
@@ -29,7 +32,9 @@ final class AttackEvents {
         j.field("trigger", a.trigger);
         body(j, a, v, nowNs);
         thresholds(j);
-        sink.publish("attack_started", j.build());
+        context.addTo(j);
+        sink.publish("attack_started", j.build(), summary("attack_started", a, v, nowNs)
+                + " (" + a.trigger.replace('_', ' ') + " over threshold)");
     }
 
     void update(Attack a, Verdict v, long nowNs) {
@@ -38,7 +43,23 @@ final class AttackEvents {
         body(j, a, v, nowNs);
         j.field("peak_syn_rate", Math.round(a.peakSynRate));
         j.field("syns", a.target.syns() - a.synsAtStart);
-        sink.publish("attack_update", j.build());
+        context.addTo(j);
+        sink.publish("attack_update", j.build(), summary("attack_update", a, v, nowNs));
+    }
+
+    /** The journal's line: enough to know what is happening without opening the alert log. */
+    private static String summary(String event, Attack a, Verdict v, long nowNs) {
+        DestinationStats d = a.target;
+        StringBuilder s = new StringBuilder(160)
+                .append(event).append(' ').append(a.id).append(": ").append(v.classification().label())
+                .append(" SYN flood on ").append(a.targetText)
+                .append(", ").append(Math.round(d.synRate(nowNs))).append(" SYN/s, ")
+                .append(d.halfOpen()).append(" half-open, ")
+                .append(v.distinctSources()).append(" sources");
+        if (!v.topSources().isEmpty() && v.classification() == Classification.FEW_SOURCES) {
+            s.append(", top ").append(v.topSources().getFirst().address());
+        }
+        return s.toString();
     }
 
     void ended(Attack a, Verdict v, long nowNs, String reason) {
@@ -63,7 +84,10 @@ final class AttackEvents {
                 .field("sources_verified", 0)
                 .field("syns_dropped", 0)
                 .endObject();
-        sink.publish("attack_ended", j.build());
+        context.addTo(j);
+        sink.publish("attack_ended", j.build(), summary("attack_ended", a, v, nowNs)
+                + String.format(java.util.Locale.ROOT, " (%s after %.1f s, peak %d SYN/s)",
+                        reason, seconds(activeUntil - a.startNs), Math.round(a.peakSynRate)));
     }
 
     private static JsonLine head(String event, Attack a, long nowNs) {

@@ -1,6 +1,7 @@
 package net.synguard.pipeline;
 
 import net.synguard.alert.AlertSink;
+import net.synguard.alert.EventContext;
 import net.synguard.capture.FrameHandler;
 import net.synguard.config.SynguardConfig;
 import net.synguard.decode.DecodeCounters;
@@ -27,7 +28,7 @@ public final class Pipeline implements FrameHandler {
     private final DecodeCounters decodeCounters = new DecodeCounters();
     private final FrameDecoder decoder;
     private final TcpSegment seg = new TcpSegment();
-    private final ProtectFilter protect;
+    private ProtectFilter protect;
     private final PressureTables pressure;
     private final HandshakeTracker tracker;
     private final AttackDetector detector;
@@ -42,6 +43,11 @@ public final class Pipeline implements FrameHandler {
     private long unprotected;
 
     public Pipeline(SynguardConfig cfg, int linkType, AlertSink sink) {
+        this(cfg, linkType, sink, EventContext.NONE);
+    }
+
+    /** A pipeline whose attack events also carry {@code context} (the daemon's kernel view). */
+    public Pipeline(SynguardConfig cfg, int linkType, AlertSink sink, EventContext context) {
         this.decoder = new FrameDecoder(linkType, decodeCounters);
         this.protect = new ProtectFilter(cfg.protect());
         long windowNs = cfg.detect().window().toNanos();
@@ -57,7 +63,7 @@ public final class Pipeline implements FrameHandler {
         long halfOpenTimeoutNs = HalfOpenTimeout.nanos(
                 cfg.track().synackRetries(), cfg.track().initialRto().toNanos());
         this.tracker = new HandshakeTracker(cfg.track().capacity(), halfOpenTimeoutNs, TRACK_SEED, new PressureFeed(pressure));
-        this.detector = new AttackDetector(cfg.detect(), pressure, sink, cfg.alerts().topSources());
+        this.detector = new AttackDetector(cfg.detect(), pressure, sink, cfg.alerts().topSources(), context);
         this.tickNs = cfg.capture().tick().toNanos();
     }
 
@@ -97,6 +103,23 @@ public final class Pipeline implements FrameHandler {
                 pressure.onSynAckSeen(seg.srcHi(), seg.srcLo(), now);
             }
         }
+    }
+
+    @Override
+    public void onIdle(long nowNs) {
+        if (clock.started()) {
+            catchUp(Math.max(nowNs, clock.nowNs()));
+        }
+    }
+
+    /**
+     * Applies a reloaded config without losing state: thresholds, classification, the report size
+     * and the protect list take effect at once. What {@link SynguardConfig#restartKeys} names keeps
+     * its old value until a restart.
+     */
+    public void reconfigure(SynguardConfig next) {
+        detector.reconfigure(next.detect(), next.alerts().topSources());
+        protect = new ProtectFilter(next.protect());
     }
 
     /**

@@ -43,11 +43,11 @@ public class PipelineBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        flood = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line) -> {});
+        flood = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line, summary) -> {});
         synFrame = FrameBuilder.syn().dst(SERVER).ports(40_000, 80).build();
         floodNs = 1_700_000_000_000_000_000L;
 
-        mix = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line) -> {});
+        mix = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line, summary) -> {});
         int flows = 1024;
         exchange = new byte[flows * 3][];
         for (int f = 0; f < flows; f++) {

@@ -24,7 +24,7 @@ class AttackDetectorTest {
 
     private final long[] clock = {1000 * SEC};
     private final List<String> events = new ArrayList<>();
-    private final AlertSink sink = (event, line) -> events.add(line);
+    private final AlertSink sink = (event, line, summary) -> events.add(line);
     private PressureTables tables;
     private AttackDetector detector;
     private long nextTick;

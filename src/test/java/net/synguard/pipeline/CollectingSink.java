@@ -9,7 +9,7 @@ final class CollectingSink implements AlertSink {
     final List<String> lines = new ArrayList<>();
 
     @Override
-    public void publish(String event, String jsonLine) {
+    public void publish(String event, String jsonLine, String summary) {
         lines.add(jsonLine);
     }
 }

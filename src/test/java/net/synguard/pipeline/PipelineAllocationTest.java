@@ -23,7 +23,7 @@ class PipelineAllocationTest {
 
     @Test
     void aSpoofedFloodAllocatesNothingPerPacket() {
-        Pipeline p = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line) -> {});
+        Pipeline p = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line, summary) -> {});
         byte[] frame = FrameBuilder.syn().dst(SERVER).ports(40_000, 80).build();
         long[] t = {1_700_000_000_000_000_000L};
         int[] n = {0};
@@ -52,7 +52,7 @@ class PipelineAllocationTest {
 
     @Test
     void completeHandshakesAllocateNothingPerPacket() {
-        Pipeline p = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line) -> {});
+        Pipeline p = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line, summary) -> {});
         byte[][] frames = new byte[3 * 256][];
         for (int f = 0; f < 256; f++) {
             byte[] client = {(byte) 198, 18, 1, (byte) (f % 16)};

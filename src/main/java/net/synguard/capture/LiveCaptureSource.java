@@ -1,0 +1,196 @@
+package net.synguard.capture;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Field;
+import java.sql.Timestamp;
+import net.synguard.time.WallClock;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.PcapStat;
+import org.pcap4j.core.RawPacketListener;
+
+/**
+ * A live capture on one interface. pcap4j opens and sets up the handle (immediate mode, snap
+ * length, buffer size, nanosecond timestamps, the BPF filter), keeps its statistics and breaks its
+ * loop; the frames are read either by libpcap's {@code pcap_next_ex} through FFM on that same
+ * handle ({@code ffm}: about a third of pcap4j's CPU per frame here, shared/notes/capture-speed.md)
+ * or by pcap4j's {@code dispatch} ({@code pcap4j}).
+ *
+ * <p>The quiet-wire tick: the handle is non-blocking, and when it has nothing the thread waits on
+ * its descriptor up to the tick ({@link SocketWaiter}); if the wire stayed quiet, the handler's
+ * {@link FrameHandler#onIdle} moves packet time on.
+ *
+ * <p>One thread runs {@link #run} and, between frames, {@link #stats}; {@link #stop} may come from
+ * any thread (pcap_breakloop wakes a blocked poll through an eventfd in libpcap 1.10).
+ */
+@SuppressWarnings("restricted") // FFM is the point of the ffm engine; the launcher grants native access.
+public final class LiveCaptureSource implements PacketSource {
+    /** What a live capture is opened with. */
+    public record Options(String iface, int snaplen, int bufferBytes, int timeoutMillis, String filter, String engine) {}
+
+    private final Options options;
+    private final PcapHandle handle;
+    private final int linkType;
+    private final Arena arena;
+    private final NextExLoop ffmLoop;
+    private final SocketWaiter waiter;
+    private final Wrapping32 received = new Wrapping32();
+    private final Wrapping32 dropped = new Wrapping32();
+    private final Wrapping32 ifDropped = new Wrapping32();
+    private volatile boolean stopRequested;
+
+    private LiveCaptureSource(Options options, PcapHandle handle, LibPcap lib) throws CaptureException {
+        this.options = options;
+        this.handle = handle;
+        this.linkType = handle.getDlt().value();
+        LibPcap ffm = LibPcap.get();
+        if (ffm == null) {
+            throw new CaptureException(options.iface() + ": libpcap cannot be bound through FFM ("
+                    + LibPcap.failure() + "): live capture needs it to wait on the socket");
+        }
+        this.arena = Arena.ofShared();
+        MemorySegment pcap = nativeHandle(handle);
+        this.waiter = new SocketWaiter(ffm, pcap, arena, options.iface());
+        this.ffmLoop = lib != null
+                ? new NextExLoop(lib, pcap, arena, options.iface(), waiter, options.timeoutMillis())
+                : null;
+    }
+
+    /**
+     * Opens the interface. A missing interface, a lack of privilege (CAP_NET_RAW) or a filter libpcap
+     * refuses is a {@link CaptureException} whose message says which.
+     */
+    public static LiveCaptureSource open(Options o, java.util.function.Consumer<String> notice)
+            throws CaptureException {
+        LibPcap lib = null;
+        if (CaptureFiles.ENGINE_FFM.equals(o.engine())) {
+            lib = LibPcap.get();
+            if (lib == null) {
+                notice.accept("ffm engine unavailable (" + LibPcap.failure() + "), using pcap4j");
+            }
+        }
+        PcapHandle h;
+        try {
+            h = new PcapHandle.Builder(o.iface())
+                    .snaplen(o.snaplen())
+                    .bufferSize(o.bufferBytes())
+                    .timeoutMillis(o.timeoutMillis())
+                    .immediateMode(true)
+                    .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                    .timestampPrecision(PcapHandle.TimestampPrecision.NANO)
+                    .build();
+        } catch (PcapNativeException e) {
+            throw new CaptureException(o.iface() + ": cannot capture: " + e.getMessage(), e);
+        }
+        try {
+            h.setFilter(o.filter(), BpfProgram.BpfCompileMode.OPTIMIZE);
+            return new LiveCaptureSource(o, h, lib);
+        } catch (PcapNativeException | NotOpenException e) {
+            h.close();
+            throw new CaptureException(o.iface() + ": filter refused: " + e.getMessage(), e);
+        } catch (CaptureException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    /** pcap4j keeps the pcap_t pointer private; the FFM loop reads frames from that same handle. */
+    private static MemorySegment nativeHandle(PcapHandle h) throws CaptureException {
+        try {
+            Field f = PcapHandle.class.getDeclaredField("handle");
+            f.setAccessible(true);
+            com.sun.jna.Pointer p = (com.sun.jna.Pointer) f.get(h);
+            return MemorySegment.ofAddress(com.sun.jna.Pointer.nativeValue(p));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new CaptureException("cannot reach pcap4j's native handle for the ffm engine: " + e, e);
+        }
+    }
+
+    @Override
+    public int linkType() {
+        return linkType;
+    }
+
+    @Override
+    public long run(FrameHandler handler) throws CaptureException {
+        if (ffmLoop != null) {
+            return ffmLoop.run(handler);
+        }
+        return runPcap4j(handler);
+    }
+
+    private long runPcap4j(FrameHandler handler) throws CaptureException {
+        long[] count = new long[1];
+        Throwable[] failure = new Throwable[1];
+        RawPacketListener listener = frame -> {
+            try {
+                Timestamp ts = handle.getTimestamp();
+                count[0]++;
+                handler.onFrame(frame, frame.length, Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos());
+            } catch (Throwable t) {
+                failure[0] = t;
+                breakQuietly();
+            }
+        };
+        try {
+            while (!stopRequested && failure[0] == null) {
+                if (handle.dispatch(-1, listener) == 0 && !waiter.await(options.timeoutMillis())) {
+                    handler.onIdle(WallClock.nowNs());
+                }
+            }
+        } catch (InterruptedException e) {
+            // breakLoop(): stop() or a handler failure, handled below.
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new CaptureException(options.iface() + ": read failed after " + count[0] + " frames: " + e.getMessage(), e);
+        }
+        if (failure[0] != null) {
+            throw new CaptureException(options.iface() + ": processing failed at frame " + count[0] + ": " + failure[0], failure[0]);
+        }
+        return count[0];
+    }
+
+    /** libpcap's counters now; call from the capture thread, between frames. */
+    public CaptureStats stats() {
+        try {
+            PcapStat s = handle.getStats();
+            return new CaptureStats(
+                    received.update(s.getNumPacketsReceived()),
+                    dropped.update(s.getNumPacketsDropped()),
+                    ifDropped.update(s.getNumPacketsDroppedByIf()));
+        } catch (PcapNativeException | NotOpenException e) {
+            return CaptureStats.NONE;
+        }
+    }
+
+    private void breakQuietly() {
+        try {
+            handle.breakLoop();
+        } catch (NotOpenException ignored) {
+            // Already closed: nothing is running to break.
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopRequested = true;
+        if (ffmLoop != null) {
+            ffmLoop.stop();
+        }
+        breakQuietly();
+    }
+
+    @Override
+    public String describe() {
+        return "live " + options.iface() + ", " + LinkType.name(linkType) + ", " + (ffmLoop != null ? "ffm" : "pcap4j");
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+        arena.close();
+    }
+}

@@ -1,0 +1,76 @@
+package net.synguard.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import net.synguard.alert.AlertSink;
+import net.synguard.alert.EventContext;
+import net.synguard.alert.HookSink;
+import net.synguard.alert.Slf4jAlertSink;
+import net.synguard.config.ConfigError;
+import net.synguard.config.ConfigLoader;
+import net.synguard.config.SynguardConfig;
+import net.synguard.daemon.Daemon;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code synguard run [--config FILE]}: the daemon, as the systemd unit runs it. Exits 78 (EX_CONFIG)
+ * on a bad config file or a missing interface, so that systemd does not restart it in a loop
+ * ({@code RestartPreventExitStatus=78}).
+ */
+@Command(name = "run", description = "Run the daemon: capture live on the configured interfaces, detect, alert.")
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: built-in defaults).")
+    private Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        SynguardConfig cfg;
+        try {
+            cfg = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
+        } catch (ConfigError e) {
+            err.println("synguard: invalid config: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        for (String iface : cfg.interfaces()) {
+            if (!Files.exists(Path.of("/sys/class/net", iface))) {
+                err.println("synguard: " + (config == null ? "defaults" : config) + ": synguard.interfaces: interface "
+                        + iface + " not found on this host (`ip -br link` lists them)");
+                return ExitCodes.CONFIG;
+            }
+        }
+        String warning = DaemonLogging.configure(cfg.alerts().file());
+        Logger log = LoggerFactory.getLogger("synguard");
+        if (warning != null) {
+            log.warn("alert log: {}", warning);
+        }
+        Slf4jAlertSink alerts = new Slf4jAlertSink();
+        HookSink hook = cfg.alerts().hookCommand().isEmpty()
+                ? null
+                : new HookSink(alerts, cfg.alerts().hookCommand(), cfg.alerts().hookTimeout());
+        AlertSink sink = hook == null ? alerts : hook;
+        Daemon daemon = new Daemon(cfg, config, sink, EventContext.NONE);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            daemon.stop();
+            if (hook != null) {
+                hook.close();
+            }
+            DaemonLogging.stop();
+        }, "shutdown"));
+        log.info("synguard starting on {} with {}", cfg.interfaces(), config == null ? "built-in defaults" : config);
+        daemon.start();
+        daemon.awaitStop();
+        return ExitCodes.OK;
+    }
+}

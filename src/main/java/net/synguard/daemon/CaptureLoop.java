@@ -1,0 +1,171 @@
+package net.synguard.daemon;
+
+import java.util.concurrent.atomic.AtomicReference;
+import net.synguard.alert.AlertSink;
+import net.synguard.alert.DaemonEvents;
+import net.synguard.alert.EventContext;
+import net.synguard.capture.CaptureException;
+import net.synguard.capture.CaptureStats;
+import net.synguard.capture.FrameHandler;
+import net.synguard.capture.LiveCaptureSource;
+import net.synguard.config.SynguardConfig;
+import net.synguard.pipeline.Pipeline;
+import net.synguard.time.WallClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One interface's capture thread: opens the handle, feeds the pipeline, and when the interface
+ * goes down or away, says so once ({@code capture_error}, action {@code retrying}), retries every
+ * second, and says so again when it is back ({@code reopened}). The pipeline and all its state
+ * outlive the handle. Nothing that goes wrong here ends the thread, except {@link #stop}.
+ */
+final class CaptureLoop implements Runnable, FrameHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
+    private static final long RETRY_MS = 1000;
+    private static final long HOUSEKEEPING_NS = 1_000_000_000L;
+
+    private final String iface;
+    private final SynguardConfig startConfig;
+    private final AlertSink sink;
+    private final EventContext context;
+    private final AtomicReference<SynguardConfig> pending = new AtomicReference<>();
+    private final Object retryLock = new Object();
+    private volatile boolean stopped;
+    private volatile LiveCaptureSource current;
+    private volatile CaptureStats stats = CaptureStats.NONE;
+    private volatile Pipeline pipeline;
+    private long nextHousekeepingNs;
+    private long reopens;
+
+    CaptureLoop(String iface, SynguardConfig startConfig, AlertSink sink, EventContext context) {
+        this.iface = iface;
+        this.startConfig = startConfig;
+        this.sink = sink;
+        this.context = context;
+    }
+
+    @Override
+    public void run() {
+        boolean failing = false;
+        while (!stopped) {
+            try (LiveCaptureSource src = LiveCaptureSource.open(options(), n -> LOG.warn("{}: {}", iface, n))) {
+                current = src;
+                if (pipeline == null) {
+                    pipeline = new Pipeline(startConfig, src.linkType(), sink, context);
+                    LOG.info("capturing on {} ({})", iface, src.describe());
+                }
+                if (failing) {
+                    failing = false;
+                    reopens++;
+                    DaemonEvents.captureError(sink, WallClock.nowNs(), iface, "reopened", "capturing again");
+                }
+                if (stopped) {
+                    return;
+                }
+                src.run(this);
+            } catch (CaptureException e) {
+                if (!failing && !stopped) {
+                    failing = true;
+                    DaemonEvents.captureError(sink, WallClock.nowNs(), iface, "retrying", e.getMessage());
+                }
+            } catch (RuntimeException | Error e) {
+                // A bug must not silently end protection of this interface: report it, keep going.
+                LOG.error("capture on {} failed", iface, e);
+                if (!failing) {
+                    failing = true;
+                    DaemonEvents.captureError(sink, WallClock.nowNs(), iface, "retrying", e.toString());
+                }
+            } finally {
+                current = null;
+            }
+            pauseBeforeRetry();
+        }
+    }
+
+    private LiveCaptureSource.Options options() {
+        return new LiveCaptureSource.Options(
+                iface,
+                startConfig.capture().snaplen(),
+                (int) Math.min(Integer.MAX_VALUE, startConfig.capture().bufferSizeBytes()),
+                (int) Math.max(1, startConfig.capture().tick().toMillis()),
+                startConfig.capture().filter(),
+                startConfig.capture().engine());
+    }
+
+    private void pauseBeforeRetry() {
+        synchronized (retryLock) {
+            if (!stopped) {
+                try {
+                    retryLock.wait(RETRY_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopped = true;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onFrame(byte[] frame, int capturedLength, long timestampNs) {
+        Pipeline p = pipeline;
+        p.onFrame(frame, capturedLength, timestampNs);
+        if (timestampNs >= nextHousekeepingNs) {
+            housekeeping(timestampNs);
+        }
+    }
+
+    @Override
+    public void onIdle(long nowNs) {
+        pipeline.onIdle(nowNs);
+        if (nowNs >= nextHousekeepingNs) {
+            housekeeping(nowNs);
+        }
+    }
+
+    /** Once a second, on the capture thread: capture counters, and a reloaded config if any. */
+    private void housekeeping(long nowNs) {
+        nextHousekeepingNs = nowNs + HOUSEKEEPING_NS;
+        LiveCaptureSource src = current;
+        if (src != null) {
+            stats = src.stats();
+        }
+        SynguardConfig next = pending.getAndSet(null);
+        if (next != null) {
+            pipeline.reconfigure(next);
+        }
+    }
+
+    /** Hands a reloaded config to the capture thread, which applies it within a second. */
+    void offer(SynguardConfig next) {
+        pending.set(next);
+    }
+
+    void stop() {
+        stopped = true;
+        LiveCaptureSource src = current;
+        if (src != null) {
+            src.stop();
+        }
+        synchronized (retryLock) {
+            retryLock.notifyAll();
+        }
+    }
+
+    String iface() {
+        return iface;
+    }
+
+    CaptureStats stats() {
+        return stats;
+    }
+
+    /** The pipeline once the first open succeeded, else null. Read from other threads for status. */
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    long reopens() {
+        return reopens;
+    }
+}
