@@ -4,10 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import net.synguard.alert.AlertSink;
-import net.synguard.alert.EventContext;
-import net.synguard.alert.HookSink;
-import net.synguard.alert.Slf4jAlertSink;
 import net.synguard.config.ConfigError;
 import net.synguard.config.ConfigLoader;
 import net.synguard.config.SynguardConfig;
@@ -54,22 +50,21 @@ final class RunCommand implements Callable<Integer> {
         if (warning != null) {
             log.warn("alert log: {}", warning);
         }
-        Slf4jAlertSink alerts = new Slf4jAlertSink();
-        HookSink hook = cfg.alerts().hookCommand().isEmpty()
-                ? null
-                : new HookSink(alerts, cfg.alerts().hookCommand(), cfg.alerts().hookTimeout());
-        AlertSink sink = hook == null ? alerts : hook;
-        Daemon daemon = new Daemon(cfg, config, sink, EventContext.NONE);
+        Daemon daemon = new Daemon(cfg, config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
             daemon.stop();
-            if (hook != null) {
-                hook.close();
-            }
             DaemonLogging.stop();
         }, "shutdown"));
         log.info("synguard starting on {} with {}", cfg.interfaces(), config == null ? "built-in defaults" : config);
-        daemon.start();
+        try {
+            daemon.start();
+        } catch (java.io.IOException e) {
+            err.println("synguard: " + (config == null ? "defaults" : config) + ": synguard.metrics.listen = "
+                    + cfg.metrics().listen() + ": cannot listen there: " + e.getMessage());
+            daemon.stop();
+            return ExitCodes.CONFIG;
+        }
         daemon.awaitStop();
         return ExitCodes.OK;
     }

@@ -9,6 +9,7 @@ import net.synguard.capture.CaptureStats;
 import net.synguard.capture.FrameHandler;
 import net.synguard.capture.LiveCaptureSource;
 import net.synguard.config.SynguardConfig;
+import net.synguard.control.InterfaceStatus;
 import net.synguard.pipeline.Pipeline;
 import net.synguard.time.WallClock;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ final class CaptureLoop implements Runnable, FrameHandler {
     private volatile LiveCaptureSource current;
     private volatile CaptureStats stats = CaptureStats.NONE;
     private volatile Pipeline pipeline;
+    private volatile InterfaceStatus status;
     private long nextHousekeepingNs;
     private long reopens;
 
@@ -79,6 +81,7 @@ final class CaptureLoop implements Runnable, FrameHandler {
             } finally {
                 current = null;
             }
+            publishStatus(false);
             pauseBeforeRetry();
         }
     }
@@ -134,6 +137,20 @@ final class CaptureLoop implements Runnable, FrameHandler {
         if (next != null) {
             pipeline.reconfigure(next);
         }
+        publishStatus(true);
+    }
+
+    private void publishStatus(boolean capturing) {
+        Pipeline p = pipeline;
+        status = p == null
+                ? InterfaceStatus.notCapturing(iface, reopens)
+                : StatusBuilder.of(iface, capturing, p, stats, reopens);
+    }
+
+    /** What this capture saw as of its last second: safe to read from any thread. */
+    InterfaceStatus status() {
+        InterfaceStatus s = status;
+        return s != null ? s : InterfaceStatus.notCapturing(iface, reopens);
     }
 
     /** Hands a reloaded config to the capture thread, which applies it within a second. */
@@ -156,16 +173,5 @@ final class CaptureLoop implements Runnable, FrameHandler {
         return iface;
     }
 
-    CaptureStats stats() {
-        return stats;
-    }
 
-    /** The pipeline once the first open succeeded, else null. Read from other threads for status. */
-    Pipeline pipeline() {
-        return pipeline;
-    }
-
-    long reopens() {
-        return reopens;
-    }
 }

@@ -1,52 +1,74 @@
 package net.synguard.daemon;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import net.synguard.alert.AlertSink;
+import net.synguard.alert.CountingAsyncAppender;
 import net.synguard.alert.DaemonEvents;
-import net.synguard.alert.EventContext;
+import net.synguard.alert.HookSink;
+import net.synguard.alert.Slf4jAlertSink;
 import net.synguard.config.ConfigError;
 import net.synguard.config.ConfigLoader;
 import net.synguard.config.SynguardConfig;
+import net.synguard.control.ControlServer;
+import net.synguard.control.DaemonStatus;
+import net.synguard.control.InterfaceStatus;
+import net.synguard.kernel.KernelView;
 import net.synguard.time.WallClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running daemon: one capture thread per configured interface, reload on SIGHUP, orderly stop
- * on SIGTERM. A reload parses and validates the file off the capture threads; a bad file is
- * refused with a {@code config_reloaded} event that says why, and the configuration in force stays.
+ * The running daemon: one capture thread per configured interface, the kernel's counters read
+ * beside them, the alert sinks, the metrics and status endpoint; reload on SIGHUP, orderly stop on
+ * SIGTERM. A reload parses and validates the file off the capture threads; a bad file is refused
+ * with a {@code config_reloaded} event that says why, and the configuration in force stays.
  */
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final SynguardConfig startConfig;
     private final Path configFile;
+    private final Slf4jAlertSink alerts = new Slf4jAlertSink();
+    private final HookSink hook;
     private final AlertSink sink;
+    private final KernelWatcher kernel;
     private final List<CaptureLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startedNs = WallClock.nowNs();
+    private ControlServer control;
     private long reloads;
     private long reloadFailures;
 
     /**
      * @param configFile the file to re-read on reload, or null when running on the defaults
      */
-    public Daemon(SynguardConfig startConfig, Path configFile, AlertSink sink, EventContext context) {
+    public Daemon(SynguardConfig startConfig, Path configFile) {
         this.startConfig = startConfig;
         this.configFile = configFile;
-        this.sink = sink;
+        this.hook = startConfig.alerts().hookCommand().isEmpty()
+                ? null
+                : new HookSink(alerts, startConfig.alerts().hookCommand(), startConfig.alerts().hookTimeout());
+        this.sink = hook == null ? alerts : hook;
+        this.kernel = new KernelWatcher(KernelView.ofDefaultProc());
         for (String iface : startConfig.interfaces()) {
-            loops.add(new CaptureLoop(iface, startConfig, sink, context));
+            loops.add(new CaptureLoop(iface, startConfig, sink, kernel));
         }
     }
 
-    public void start() {
+    /**
+     * Starts the capture threads, the signal handler and the control endpoint.
+     *
+     * @throws IOException when the metrics/status address cannot be bound (in use, not local)
+     */
+    public void start() throws IOException {
+        control = ControlServer.start(startConfig.metrics().host(), startConfig.metrics().port(), this::status);
         for (CaptureLoop loop : loops) {
-            Thread t = Thread.ofPlatform().name("capture-" + loop.iface()).start(loop);
-            threads.add(t);
+            threads.add(Thread.ofPlatform().name("capture-" + loop.iface()).start(loop));
         }
         Signals.on("HUP", this::reload);
     }
@@ -68,7 +90,29 @@ public final class Daemon {
         }
     }
 
-    /** Stops the capture threads and waits for them (each closes its handle). */
+    /** What the daemon sees now, from what each thread last published. */
+    public DaemonStatus status() {
+        List<InterfaceStatus> interfaces = loops.stream().map(CaptureLoop::status).toList();
+        long reloadCount;
+        long failures;
+        synchronized (this) {
+            reloadCount = reloads;
+            failures = reloadFailures;
+        }
+        return new DaemonStatus(
+                WallClock.nowNs(),
+                startedNs,
+                interfaces,
+                StatusBuilder.of(kernel.latest(), kernel.previous()),
+                alerts.published(),
+                CountingAsyncAppender.dropped(),
+                hook == null ? 0 : hook.dropped(),
+                hook == null ? 0 : hook.failed(),
+                reloadCount,
+                failures);
+    }
+
+    /** Stops the capture threads and waits for them (each closes its handle), then the rest. */
     public void stop() {
         loops.forEach(CaptureLoop::stop);
         for (Thread t : threads) {
@@ -79,22 +123,17 @@ public final class Daemon {
                 break;
             }
         }
+        if (control != null) {
+            control.close();
+        }
+        if (hook != null) {
+            hook.close();
+        }
+        kernel.close();
         stopped.countDown();
     }
 
     public void awaitStop() throws InterruptedException {
         stopped.await();
-    }
-
-    List<CaptureLoop> loops() {
-        return loops;
-    }
-
-    public synchronized long reloads() {
-        return reloads;
-    }
-
-    public synchronized long reloadFailures() {
-        return reloadFailures;
     }
 }

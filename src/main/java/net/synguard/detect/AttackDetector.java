@@ -185,6 +185,40 @@ public final class AttackDetector {
         pressure.restartSketches(d, nowNs);
     }
 
+    /** An attack in progress as status shows it. */
+    public record ActiveAttack(
+            String id,
+            String target,
+            String trigger,
+            String classification,
+            long startNs,
+            double synRate,
+            int halfOpen,
+            double completionRatio,
+            long distinctSources,
+            List<String> topSources) {}
+
+    /** The attacks in progress, from their last classification (off the hot path: it allocates). */
+    public List<ActiveAttack> activeAttacks(long nowNs) {
+        List<ActiveAttack> out = new ArrayList<>(active.size());
+        for (Attack a : active.values()) {
+            DestinationStats d = a.target;
+            Verdict v = a.lastVerdict;
+            out.add(new ActiveAttack(
+                    a.id,
+                    a.targetText,
+                    a.trigger,
+                    v.classification().label(),
+                    a.startNs,
+                    d.synRate(nowNs),
+                    d.halfOpen(),
+                    d.completionRatio(nowNs),
+                    v.distinctSources(),
+                    v.topSources().stream().map(Verdict.SourceCount::address).toList()));
+        }
+        return out;
+    }
+
     public int activeAttacks() {
         return active.size();
     }

@@ -1,0 +1,52 @@
+package net.synguard.control;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one capture sees, as its capture thread published it (once a second): read by the metrics
+ * and status endpoints on other threads without touching the pipeline itself.
+ */
+public record InterfaceStatus(
+        String iface,
+        boolean capturing,
+        long packetTimeNs,
+        long frames,
+        long tcpSegments,
+        long syns,
+        long synAcks,
+        long synAcksUnsolicited,
+        long handshakesCompleted,
+        long handshakesRefused,
+        long halfOpenExpired,
+        long halfOpenEvicted,
+        int halfOpen,
+        int halfOpenSynSeen,
+        int halfOpenSynAckSeen,
+        double synRate,
+        long sourcesTracked,
+        long attacksStarted,
+        long portScans,
+        long captureReceived,
+        long captureDropped,
+        long captureIfDropped,
+        long reopens,
+        Map<String, Long> malformed,
+        List<PortCount> halfOpenByPort,
+        List<AttackStatus> attacks) {
+
+    public InterfaceStatus {
+        malformed = Map.copyOf(malformed);
+        halfOpenByPort = List.copyOf(halfOpenByPort);
+        attacks = List.copyOf(attacks);
+    }
+
+    /** An interface whose capture never opened yet. */
+    public static InterfaceStatus notCapturing(String iface, long reopens) {
+        return new InterfaceStatus(iface, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, reopens,
+                Map.of(), List.of(), List.of());
+    }
+
+    /** Half-open handshakes to one server port. */
+    public record PortCount(String address, int port, int halfOpen) {}
+}
