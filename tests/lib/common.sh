@@ -131,11 +131,22 @@ ensure_packages() {
     log "installing: ${missing[*]}"
     # dpkg's progress is hundreds of lines of noise in a CI log: keep it in a
     # file and show its tail only when the install fails.
-    local aptlog
+    local aptlog rc_guard=""
     aptlog="$(mktemp)"
-    if ! apt-get install -y -q --no-install-recommends \
+    # Tools, not services: nginx's package would start a system nginx on port 80
+    # of the host. A policy-rc.d that refuses (101) keeps every installed service
+    # stopped; the tests start their own copies inside their namespaces.
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        rc_guard=/usr/sbin/policy-rc.d
+    fi
+    local ok=1
+    apt-get install -y -q --no-install-recommends \
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        "${missing[@]}" </dev/null >"$aptlog" 2>&1; then
+        "${missing[@]}" </dev/null >"$aptlog" 2>&1 || ok=0
+    [[ -z "$rc_guard" ]] || rm -f "$rc_guard"
+    if [[ "$ok" != 1 ]]; then
         tail -n 30 "$aptlog" >&2
         rm -f "$aptlog"
         die "apt-get install ${missing[*]} failed"

@@ -39,6 +39,7 @@ final class CaptureLoop implements Runnable, FrameHandler {
     private volatile InterfaceStatus status;
     private long nextHousekeepingNs;
     private long reopens;
+    private boolean linkDown;
 
     CaptureLoop(String iface, SynguardConfig startConfig, AlertSink sink, EventContext context) {
         this.iface = iface;
@@ -133,11 +134,27 @@ final class CaptureLoop implements Runnable, FrameHandler {
         if (src != null) {
             stats = src.stats();
         }
+        watchLink();
         SynguardConfig next = pending.getAndSet(null);
         if (next != null) {
             pipeline.reconfigure(next);
         }
         publishStatus(true);
+    }
+
+    /**
+     * An interface set down does not fail the capture (libpcap keeps the socket and frames flow
+     * again once it is up), but nothing arrives meanwhile, and an operator must know: the link's
+     * IFF_UP flag is checked once a second and each change is reported.
+     */
+    private void watchLink() {
+        Boolean up = LinkState.isUp(iface);
+        if (up == null || up != linkDown) {
+            return;
+        }
+        linkDown = !up;
+        DaemonEvents.captureError(sink, WallClock.nowNs(), iface, up ? "interface_up" : "interface_down",
+                up ? "the interface is up again; capturing" : "the interface is down: no frames until it is up");
     }
 
     private void publishStatus(boolean capturing) {

@@ -15,8 +15,11 @@ final class Attack {
     double peakSynRate;
     int peakHalfOpen;
     long lastUpdateNs;
-    long belowSinceNs = -1;
     Verdict lastVerdict;
+    /** Packet time of the last tick whose SYN rate was at or above the end level. */
+    long lastLoudNs;
+    long lastTickNs;
+    long lastTickSyns;
 
     Attack(String id, DestinationStats target, String targetText, long startNs, String trigger) {
         this.id = id;
@@ -29,6 +32,9 @@ final class Attack {
         this.completedAtStart = target.completed();
         this.failedAtStart = target.failed();
         this.lastUpdateNs = startNs;
+        this.lastLoudNs = startNs;
+        this.lastTickNs = startNs;
+        this.lastTickSyns = target.syns();
     }
 
     void observe(double synRate, int halfOpen) {

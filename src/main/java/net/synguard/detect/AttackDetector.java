@@ -22,11 +22,18 @@ import net.synguard.pressure.PressureTables;
  * threshold. A busy server whose clients finish their handshakes is not under attack, however high
  * its SYN rate.
  *
- * <p>End (checked every tick): the SYN rate stays below {@code end-ratio} of its threshold for the
- * quiet time, and so does the half-open count when that is what started the attack. Half-open
- * entries outlive a flood by the kernel's SYN-ACK retry time (63 s by default), so an attack started
- * by rate ends by rate; its leftover half-open entries cannot start a new attack until they have
- * drained below the end level.
+ * <p>End (checked every tick): no tick for the quiet time has seen SYNs arrive at {@code end-ratio}
+ * of the rate threshold or more (the rate between two ticks, 100 ms apart, not the window's, whose
+ * tail would add up to a window to the end). So the end comes one quiet time after the flood
+ * stops, and a flood that pauses for less than that, or pulses, stays one attack. For an attack
+ * that the half-open count started, a tick is also loud while the half-open count is at its end
+ * level or more and new entries keep arriving at the rate that keeps it there:
+ * {@code end-ratio} of (half-open threshold / half-open timeout) per second, 16/s by default. Half-open
+ * entries outlive a flood by the kernel's SYN-ACK retry time (63 s by default): without that
+ * arrival rate a flood that stopped would look active for another minute, while a slow flood that
+ * keeps the backlog full (100 SYN/s that never complete) stays an attack for as long as it lasts.
+ * Leftover half-open entries cannot start a new attack until they have drained below the end
+ * level.
  */
 public final class AttackDetector {
     private static final String TRIGGER_RATE = "syn_rate";
@@ -45,19 +52,31 @@ public final class AttackDetector {
     private final Map<DestinationStats, Long> scanQuietUntil = new LinkedHashMap<>();
     private double endSynRate;
     private double endHalfOpen;
+    private double endHalfOpenArrivals;
+    private final long halfOpenTimeoutNs;
     private long quietNs;
     private long updateNs;
     private long attacks;
     private long scans;
     private long sequence;
 
+    /** With the kernel's default half-open timeout (63 s) and no event context. */
     public AttackDetector(DetectConfig cfg, PressureTables pressure, AlertSink sink, int reportSources) {
-        this(cfg, pressure, sink, reportSources, EventContext.NONE);
+        this(cfg, pressure, sink, reportSources, 63_000_000_000L, EventContext.NONE);
     }
 
+    /**
+     * @param halfOpenTimeoutNs how long a half-open entry lives (track's SYN-ACK retry schedule)
+     */
     public AttackDetector(
-            DetectConfig cfg, PressureTables pressure, AlertSink sink, int reportSources, EventContext context) {
+            DetectConfig cfg,
+            PressureTables pressure,
+            AlertSink sink,
+            int reportSources,
+            long halfOpenTimeoutNs,
+            EventContext context) {
         this.pressure = pressure;
+        this.halfOpenTimeoutNs = halfOpenTimeoutNs;
         this.sink = sink;
         this.context = context;
         reconfigure(cfg, reportSources);
@@ -73,6 +92,7 @@ public final class AttackDetector {
         this.events = new AttackEvents(sink, newCfg, context);
         this.endSynRate = newCfg.destination().synRate() * newCfg.endRatio();
         this.endHalfOpen = newCfg.destination().halfOpen() * newCfg.endRatio();
+        this.endHalfOpenArrivals = endHalfOpen / (halfOpenTimeoutNs / 1e9);
         this.quietNs = newCfg.quietTime().toNanos();
         this.updateNs = newCfg.updateInterval().toNanos();
     }
@@ -132,16 +152,8 @@ public final class AttackDetector {
             List<Attack> ended = null;
             for (Attack a : active.values()) {
                 DestinationStats d = a.target;
-                double rate = d.synRate(nowNs);
-                a.observe(rate, d.halfOpen());
-                boolean below = rate < endSynRate
-                        && (a.trigger.equals(TRIGGER_RATE) || d.halfOpen() < endHalfOpen);
-                if (!below) {
-                    a.belowSinceNs = -1;
-                } else if (a.belowSinceNs < 0) {
-                    a.belowSinceNs = nowNs;
-                }
-                if (a.belowSinceNs >= 0 && nowNs - a.belowSinceNs >= quietNs) {
+                a.observe(d.synRate(nowNs), d.halfOpen());
+                if (quietLongEnough(a, nowNs)) {
                     if (ended == null) {
                         ended = new ArrayList<>();
                     }
@@ -166,6 +178,25 @@ public final class AttackDetector {
         }
     }
 
+    /** Ticks closer than this are folded into one rate measurement (e.g. the end of a replay). */
+    private static final long MIN_TICK_NS = 50_000_000L;
+
+    /** Measures the SYN rate since the last tick; true when it has been low for the quiet time. */
+    private boolean quietLongEnough(Attack a, long nowNs) {
+        DestinationStats d = a.target;
+        if (nowNs - a.lastTickNs >= MIN_TICK_NS) {
+            double rate = (d.syns() - a.lastTickSyns) * 1e9 / (nowNs - a.lastTickNs);
+            boolean loud = rate >= endSynRate
+                    || (!a.trigger.equals(TRIGGER_RATE) && d.halfOpen() >= endHalfOpen && rate >= endHalfOpenArrivals);
+            if (loud) {
+                a.lastLoudNs = nowNs;
+            }
+            a.lastTickNs = nowNs;
+            a.lastTickSyns = d.syns();
+        }
+        return nowNs - a.lastLoudNs >= quietNs;
+    }
+
     /** End of the input (a replay reached the end of its file): close what is still open. */
     public void finish(long nowNs) {
         for (Attack a : List.copyOf(active.values())) {
@@ -177,7 +208,8 @@ public final class AttackDetector {
         DestinationStats d = a.target;
         active.remove(d);
         Verdict v = classifier.classify(d, nowNs);
-        events.ended(a, v, nowNs, reason);
+        long activeUntil = reason.equals("quiet") ? a.lastLoudNs : nowNs;
+        events.ended(a, v, nowNs, reason, activeUntil);
         if (d.halfOpen() >= endHalfOpen) {
             halfOpenDisarmed.put(d, Boolean.TRUE);
         }

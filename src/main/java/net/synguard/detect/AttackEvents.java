@@ -62,11 +62,10 @@ final class AttackEvents {
         return s.toString();
     }
 
-    void ended(Attack a, Verdict v, long nowNs, String reason) {
+    void ended(Attack a, Verdict v, long nowNs, String reason, long activeUntil) {
         DestinationStats d = a.target;
         JsonLine j = head("attack_ended", a, nowNs);
         j.field("reason", reason);
-        long activeUntil = a.belowSinceNs >= 0 ? a.belowSinceNs : nowNs;
         j.field("duration_s", seconds(activeUntil - a.startNs), 3);
         body(j, a, v, nowNs);
         j.field("peak_syn_rate", Math.round(a.peakSynRate));

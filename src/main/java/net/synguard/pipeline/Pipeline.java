@@ -63,7 +63,8 @@ public final class Pipeline implements FrameHandler {
         long halfOpenTimeoutNs = HalfOpenTimeout.nanos(
                 cfg.track().synackRetries(), cfg.track().initialRto().toNanos());
         this.tracker = new HandshakeTracker(cfg.track().capacity(), halfOpenTimeoutNs, TRACK_SEED, new PressureFeed(pressure));
-        this.detector = new AttackDetector(cfg.detect(), pressure, sink, cfg.alerts().topSources(), context);
+        this.detector = new AttackDetector(
+                cfg.detect(), pressure, sink, cfg.alerts().topSources(), halfOpenTimeoutNs, context);
         this.tickNs = cfg.capture().tick().toNanos();
     }
 

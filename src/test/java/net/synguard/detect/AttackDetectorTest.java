@@ -121,6 +121,30 @@ class AttackDetectorTest {
     }
 
     @Test
+    void anAttackTheHalfOpenCountStartedEndsWhenNewHalfOpensStop() throws Exception {
+        // Rate threshold out of reach: only the half-open count can start this one.
+        setUp("destination { syn-rate = 100000, half-open = 2000 }, quiet-time = 3s");
+        traffic(5000, 1 * SEC, AttackDetectorTest::spoofed, false);
+        assertThat(of("attack_started")).hasSize(1);
+        assertThat(of("attack_started").get(0)).contains("\"trigger\":\"half_open\"");
+        // The 5,000 half-open entries stay (they would expire after 63 s), but nothing new arrives.
+        advanceTo(clock[0] + 5 * SEC);
+        assertThat(of("attack_ended")).hasSize(1);
+        assertThat(of("attack_ended").get(0)).contains("\"half_open\":5000");
+    }
+
+    @Test
+    void aSlowFloodThatKeepsTheBacklogFullStaysAnAttack() throws Exception {
+        setUp("destination { syn-rate = 100000, half-open = 2000 }, quiet-time = 3s");
+        traffic(5000, 1 * SEC, AttackDetectorTest::spoofed, false);
+        // 100 SYN/s that never complete: far below the rate threshold, above the 16/s that keeps
+        // a 2,000-entry backlog (end ratio 0.5, 63 s timeout) filled.
+        traffic(100, 20 * SEC, i -> spoofed(10_000 + i), false);
+        assertThat(of("attack_started")).hasSize(1);
+        assertThat(of("attack_ended")).isEmpty();
+    }
+
+    @Test
     void aSlowPortScanIsNotAFlood() throws Exception {
         setUp("destination { syn-rate = 1000, half-open = 100, min-syns = 50 }, classify.scan-min-ports = 100");
         long scanner = MAPPED | 0xC6120009L;
