@@ -22,17 +22,6 @@ lab="$root/tests/captures/lab_mixed_spoofed_flood_and_http.pcap"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-failures=0
-check() { # check DESCRIPTION COMMAND...: runs the command, counts a failure if it fails
-    local what="$1"
-    shift
-    if "$@"; then
-        printf 'ok    %s\n' "$what"
-    else
-        printf 'FAIL  %s\n' "$what"
-        failures=$((failures + 1))
-    fi
-}
 
 exit_code() { # exit_code EXPECTED COMMAND...: the command's exit code is EXPECTED
     local want="$1" rc=0

@@ -42,22 +42,6 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 lab_trap # lab_down first, then the rm above; also on INT/TERM
 
-failures=0
-check() { # check DESCRIPTION COMMAND...
-    local what="$1"
-    shift
-    if "$@"; then
-        printf 'ok    %s\n' "$what"
-    else
-        printf 'FAIL  %s\n' "$what"
-        failures=$((failures + 1))
-    fi
-}
-kv() { # kv SUMMARY KEY: value of KEY=... in a client summary line
-    tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'
-}
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
-eq() { [[ "$1" == "$2" ]]; }
 count() { # count FILTER: packets in the capture matching a BPF filter
     lab_pcap_count "$work/lab.pcap" "$1"
 }

@@ -36,17 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-check() { # check DESCRIPTION COMMAND...: runs the command, counts a failure if it fails
-    local what="$1"
-    shift
-    if "$@"; then
-        printf 'ok    %s\n' "$what"
-    else
-        printf 'FAIL  %s\n' "$what"
-        failures=$((failures + 1))
-    fi
-}
 skip() {
     printf 'SKIP  %s\n' "$*"
 }

@@ -60,17 +60,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-check() { # check DESCRIPTION COMMAND...
-    local what="$1"
-    shift
-    if "$@"; then
-        printf 'ok    %s\n' "$what"
-    else
-        printf 'FAIL  %s\n' "$what"
-        failures=$((failures + 1))
-    fi
-}
 
 # The package: built by 40-packaging.sh in the same run, else built here.
 debs=("$root"/target/synguard_*_all.deb)

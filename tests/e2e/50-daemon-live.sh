@@ -42,21 +42,6 @@ work="$(mktemp -d)"
 trap 'cp "$work/daemon.log" /tmp/sg-daemon-last.log 2>/dev/null; cp "$work/alerts.log" /tmp/sg-alerts-last.log 2>/dev/null; rm -rf "$work"' EXIT
 lab_trap
 
-failures=0
-check() {
-    local what="$1"
-    shift
-    if "$@"; then
-        printf 'ok    %s\n' "$what"
-    else
-        printf 'FAIL  %s\n' "$what"
-        failures=$((failures + 1))
-    fi
-}
-kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
-eq() { [[ "$1" == "$2" ]]; }
 events() { # events NAME: how many events NAME the alert log holds now
     grep -c "\"event\":\"$1\"" "$work/alerts.log" 2>/dev/null || true
 }

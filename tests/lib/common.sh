@@ -9,6 +9,10 @@
 #   find_jdk25            export JAVA_HOME and PATH for a JDK >= 25, or die
 #   ensure_packages PKG…  apt-get install whatever of PKG is missing (root, noninteractive)
 #   build_jar             mvn package unless target/synguard.jar is up to date
+#   check DESC CMD...     run CMD; print "ok    DESC" or "FAIL  DESC" and count the failure in $failures
+#   ge A B / le A B       numeric A >= B / A <= B (decimals allowed)
+#   eq A B                string A == B
+#   kv LINE KEY           the value of KEY=... in a "key=value key=value" line
 
 if [[ -n "${SYNGUARD_COMMON_SH:-}" ]]; then
     return 0
@@ -177,3 +181,21 @@ build_jar() {
         || die "maven build failed"
     [[ -f "$jar" ]] || die "maven finished but $jar is missing"
 }
+
+# ---------------------------------------------------------------- test checks
+
+failures=0
+check() {
+    local what="$1"
+    shift
+    if "$@"; then
+        printf 'ok    %s\n' "$what"
+    else
+        printf 'FAIL  %s\n' "$what"
+        failures=$((failures + 1))
+    fi
+}
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
+eq() { [[ "$1" == "$2" ]]; }
+kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }

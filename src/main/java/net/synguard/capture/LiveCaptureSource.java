@@ -3,7 +3,6 @@ package net.synguard.capture;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Field;
-import java.sql.Timestamp;
 import net.synguard.time.WallClock;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -128,9 +127,8 @@ public final class LiveCaptureSource implements PacketSource {
         Throwable[] failure = new Throwable[1];
         RawPacketListener listener = frame -> {
             try {
-                Timestamp ts = handle.getTimestamp();
                 count[0]++;
-                handler.onFrame(frame, frame.length, Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos());
+                handler.onFrame(frame, frame.length, PcapFileSource.epochNanos(handle.getTimestamp()));
             } catch (Throwable t) {
                 failure[0] = t;
                 breakQuietly();

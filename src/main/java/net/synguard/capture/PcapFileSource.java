@@ -55,10 +55,8 @@ public final class PcapFileSource implements PacketSource {
         Throwable[] failure = new Throwable[1];
         RawPacketListener listener = frame -> {
             try {
-                Timestamp ts = handle.getTimestamp();
-                long ns = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
                 count[0]++;
-                handler.onFrame(frame, frame.length, ns);
+                handler.onFrame(frame, frame.length, epochNanos(handle.getTimestamp()));
             } catch (Throwable t) {
                 failure[0] = t;
                 breakQuietly();
@@ -81,6 +79,11 @@ public final class PcapFileSource implements PacketSource {
                     file + ": processing failed at frame " + count[0] + ": " + failure[0], failure[0]);
         }
         return count[0];
+    }
+
+    /** pcap4j's per-frame {@code java.sql.Timestamp} (nanosecond precision handles) in epoch ns. */
+    static long epochNanos(Timestamp ts) {
+        return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
     }
 
     private void breakQuietly() {

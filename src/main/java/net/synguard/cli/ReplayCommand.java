@@ -7,8 +7,6 @@ import net.synguard.alert.Slf4jAlertSink;
 import net.synguard.capture.CaptureException;
 import net.synguard.capture.CaptureFiles;
 import net.synguard.capture.PacketSource;
-import net.synguard.config.ConfigError;
-import net.synguard.config.ConfigLoader;
 import net.synguard.config.SynguardConfig;
 import net.synguard.pipeline.Pipeline;
 import picocli.CommandLine.Command;
@@ -41,11 +39,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        SynguardConfig cfg;
-        try {
-            cfg = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
-        } catch (ConfigError e) {
-            err.println("synguard: invalid config: " + e.getMessage());
+        SynguardConfig cfg = ConfigFiles.loadOrReport(config, err);
+        if (cfg == null) {
             return ExitCodes.CONFIG;
         }
         if (alerts != null) {

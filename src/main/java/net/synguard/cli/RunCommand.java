@@ -4,8 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import net.synguard.config.ConfigError;
-import net.synguard.config.ConfigLoader;
 import net.synguard.config.SynguardConfig;
 import net.synguard.daemon.Daemon;
 import org.slf4j.Logger;
@@ -31,11 +29,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        SynguardConfig cfg;
-        try {
-            cfg = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
-        } catch (ConfigError e) {
-            err.println("synguard: invalid config: " + e.getMessage());
+        SynguardConfig cfg = ConfigFiles.loadOrReport(config, err);
+        if (cfg == null) {
             return ExitCodes.CONFIG;
         }
         for (String iface : cfg.interfaces()) {

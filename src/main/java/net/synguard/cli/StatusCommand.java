@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import net.synguard.config.ConfigError;
-import net.synguard.config.ConfigLoader;
 import net.synguard.config.SynguardConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,12 +37,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SynguardConfig cfg;
-        try {
-            Path file = config != null ? config : Files.isReadable(ETC) ? ETC : null;
-            cfg = file == null ? ConfigLoader.defaults() : ConfigLoader.load(file);
-        } catch (ConfigError e) {
-            spec.commandLine().getErr().println("synguard: invalid config: " + e.getMessage());
+        SynguardConfig cfg = ConfigFiles.loadOrReport(
+                config != null ? config : Files.isReadable(ETC) ? ETC : null, spec.commandLine().getErr());
+        if (cfg == null) {
             return ExitCodes.CONFIG;
         }
         String host = cfg.metrics().host().contains(":") ? "[" + cfg.metrics().host() + "]" : cfg.metrics().host();

@@ -2,6 +2,7 @@ package net.synguard.control;
 
 import java.util.List;
 import java.util.Map;
+import net.synguard.detect.AttackDetector;
 
 /**
  * What one capture sees, as its capture thread published it (once a second): read by the metrics
@@ -33,7 +34,7 @@ public record InterfaceStatus(
         long reopens,
         Map<String, Long> malformed,
         List<PortCount> halfOpenByPort,
-        List<AttackStatus> attacks) {
+        List<AttackDetector.ActiveAttack> attacks) {
 
     public InterfaceStatus {
         malformed = Map.copyOf(malformed);

@@ -3,6 +3,7 @@ package net.synguard.control;
 import java.util.Map;
 import net.synguard.alert.JsonLine;
 import net.synguard.alert.Timestamps;
+import net.synguard.detect.AttackDetector;
 
 /** {@link DaemonStatus} as one JSON object, for {@code synguard status --json} and scripts. */
 final class StatusJson {
@@ -57,7 +58,7 @@ final class StatusJson {
             i.malformed().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> j.field(e.getKey(), e.getValue()));
             j.endObject();
             j.beginArray("attacks");
-            for (AttackStatus a : i.attacks()) {
+            for (AttackDetector.ActiveAttack a : i.attacks()) {
                 j.beginObject()
                         .field("attack_id", a.id())
                         .field("target", a.target())

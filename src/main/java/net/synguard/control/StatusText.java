@@ -3,6 +3,7 @@ package net.synguard.control;
 import java.util.Locale;
 import java.util.Map;
 import net.synguard.alert.Timestamps;
+import net.synguard.detect.AttackDetector;
 
 /**
  * {@link DaemonStatus} for a person at a terminal: what {@code synguard status} prints. Like
@@ -21,7 +22,7 @@ final class StatusText {
                     Timestamps.iso(i.packetTimeNs()));
             line(b, "  attacks now     %d active, %d started so far, %d port scans seen", i.attacks().size(),
                     i.attacksStarted(), i.portScans());
-            for (AttackStatus a : i.attacks()) {
+            for (AttackDetector.ActiveAttack a : i.attacks()) {
                 line(b, "    %s  %s  %s since %s  %d SYN/s  %d half-open  completion %.3f  %d sources%s",
                         a.id(), a.target(), a.classification(), Timestamps.iso(a.startNs()), Math.round(a.synRate()),
                         a.halfOpen(), a.completionRatio(), a.distinctSources(),

@@ -6,12 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.synguard.capture.CaptureStats;
-import net.synguard.control.AttackStatus;
 import net.synguard.control.InterfaceStatus;
 import net.synguard.control.KernelStatus;
 import net.synguard.decode.Addresses;
 import net.synguard.decode.DecodeOutcome;
-import net.synguard.detect.AttackDetector;
 import net.synguard.kernel.KernelSnapshot;
 import net.synguard.kernel.TcpExtCounters;
 import net.synguard.pipeline.Pipeline;
@@ -35,11 +33,6 @@ final class StatusBuilder {
         List<InterfaceStatus.PortCount> ports = new ArrayList<>();
         t.forEachPort((sHi, sLo, sPort, n) -> ports.add(new InterfaceStatus.PortCount(Addresses.format(sHi, sLo), sPort, n)));
         ports.sort(Comparator.comparingInt(InterfaceStatus.PortCount::halfOpen).reversed());
-        List<AttackStatus> attacks = new ArrayList<>();
-        for (AttackDetector.ActiveAttack a : p.detector().activeAttacks(now)) {
-            attacks.add(new AttackStatus(a.id(), a.target(), a.trigger(), a.classification(), a.startNs(), a.synRate(),
-                    a.halfOpen(), a.completionRatio(), a.distinctSources(), a.topSources()));
-        }
         return new InterfaceStatus(
                 iface,
                 capturing,
@@ -66,7 +59,7 @@ final class StatusBuilder {
                 reopens,
                 malformed,
                 ports.subList(0, Math.min(PORTS_SHOWN, ports.size())),
-                attacks);
+                p.detector().activeAttacks(now));
     }
 
     static KernelStatus of(KernelSnapshot now, KernelSnapshot before) {

@@ -217,7 +217,7 @@ public final class AttackDetector {
         pressure.restartSketches(d, nowNs);
     }
 
-    /** An attack in progress as status shows it. */
+    /** An attack in progress, as status shows it. */
     public record ActiveAttack(
             String id,
             String target,
@@ -228,7 +228,11 @@ public final class AttackDetector {
             int halfOpen,
             double completionRatio,
             long distinctSources,
-            List<String> topSources) {}
+            List<String> topSources) {
+        public ActiveAttack {
+            topSources = List.copyOf(topSources);
+        }
+    }
 
     /** The attacks in progress, from their last classification (off the hot path: it allocates). */
     public List<ActiveAttack> activeAttacks(long nowNs) {

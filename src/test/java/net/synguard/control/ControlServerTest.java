@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import net.synguard.detect.AttackDetector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class ControlServerTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     static DaemonStatus status() {
-        AttackStatus attack = new AttackStatus("20251122T000000Z-1", "198.18.0.1", "syn_rate", "spoofed", NOW - 5_000_000_000L,
+        AttackDetector.ActiveAttack attack = new AttackDetector.ActiveAttack("20251122T000000Z-1", "198.18.0.1", "syn_rate", "spoofed", NOW - 5_000_000_000L,
                 20_000, 4000, 0.001, 19_000, List.of("198.19.1.2"));
         InterfaceStatus br0 = new InterfaceStatus("br0", true, NOW, 100_000, 99_000, 60_000, 30_000, 12, 500, 3, 7, 9,
                 4000, 1000, 3000, 20_000.4, 321, 2, 1, 100_500, 17, 0, 1,
