@@ -87,6 +87,8 @@ EOF
 }
 conf="$work/synguard.conf"
 write_conf "$conf" "$THRESHOLD"
+default_log_existed=no
+[[ ! -e /var/log/synguard/alerts.log ]] || default_log_existed=yes
 
 # The unit's command line and JVM options, with its /etc and /var paths moved into $work.
 unit="$root/systemd/synguard.service"
@@ -95,6 +97,7 @@ java_opts="$(sed -n 's/^Environment="SYNGUARD_JAVA_OPTS=\(.*\)"$/\1/p' "$unit")"
 [[ -n "$exec_args" && -n "$java_opts" ]] || die "cannot read ExecStart / SYNGUARD_JAVA_OPTS from $unit"
 exec_args="${exec_args//\/etc\/synguard\/synguard.conf/$conf}"
 java_opts="${java_opts//\/etc\/synguard\/logback.xml/$root/config/logback.xml}"
+[[ "$java_opts" == *"-Dsynguard.logback=$root/config/logback.xml"* ]] || die "the unit no longer passes -Dsynguard.logback"
 java_opts="${java_opts//\/var\/log\/synguard/$work}"
 java_opts="${java_opts//%%/%}"
 log "daemon: synguard $exec_args (SYNGUARD_JAVA_OPTS=$java_opts)"
@@ -184,7 +187,8 @@ check "metrics: synguard_attacks_active 1 on $LAB_IF" grep -q "^synguard_attacks
 syns_metric="$(awk -v i="$LAB_IF" '$1 == "synguard_syns_total{interface=\"" i "\"}" { print int($2) }' "$work/metrics.txt")"
 check "metrics: synguard_syns_total counts the whole flood (${syns_metric:-none} >= 40000)" ge "${syns_metric:-0}" 40000
 check "metrics: kernel counters beside them" grep -q "^synguard_kernel_syncookies_sent_total" "$work/metrics.txt"
-check "status: shows the attack on $LAB_SRV_IP" grep -q "$LAB_SRV_IP .*SYN/s" "$work/status-attack.txt"
+check "status: shows the attack on $LAB_SRV_IP" grep -q "$LAB_SRV_IP .*SYN/s" "$work/status-attack.txt" ||
+    sed 's/^/    status: /' "$work/status-attack.txt"
 check "status: half-open counts by state" grep -q "half-open .*SYN seen .*SYN-ACK seen" "$work/status-attack.txt"
 check "attack events carry the kernel's view" grep -q '"kernel":{"syn_recv"' "$work/alerts.log"
 
@@ -239,6 +243,9 @@ check "... naming it" grep -q "interface sgnope9 not found" "$work/missing.out"
 
 lab_stop_pid "$daemon"
 check "SIGTERM: a clean stop" grep -q "stopping" "$work/daemon.log"
+if [[ "$default_log_existed" == no ]]; then
+    check "the daemon wrote only where its config said (nothing in /var/log/synguard)" test ! -e /var/log/synguard/alerts.log
+fi
 
 echo
 echo "figures (threshold $THRESHOLD SYN/s; alert packet time and line-on-disk time, from the first flood SYN on the wire):"

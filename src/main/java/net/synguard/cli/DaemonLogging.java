@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Switches logback from the command-line setup (alerts on stdout) to the daemon's: the alert log
  * file named in the config, rolled and written through a never-blocking queue, and a human line per
- * event on stdout for the journal. The configuration comes from {@code -Dlogback.configurationFile}
- * (the unit points it at /etc/synguard/logback.xml) or else the copy of config/logback.xml in the
- * jar; either way the alert log's path is passed in as the property {@value #ALERTS_FILE_PROPERTY}.
+ * event on stdout for the journal. The configuration comes from {@code -Dsynguard.logback} (the unit
+ * points it at /etc/synguard/logback.xml) or else the copy of config/logback.xml in the jar; either
+ * way the alert log's path is passed in as the property {@value #ALERTS_FILE_PROPERTY}. Not through
+ * logback's own {@code -Dlogback.configurationFile}: logback would load that file at the first log
+ * call, before the config is read, and open the default alert log path on the way.
  */
 final class DaemonLogging {
     static final String ALERTS_FILE_PROPERTY = "SYNGUARD_ALERTS_FILE";
@@ -35,7 +37,7 @@ final class DaemonLogging {
             warning = dir + " is not writable: alert events go to the journal only until it is";
         }
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        String external = System.getProperty("logback.configurationFile");
+        String external = System.getProperty("synguard.logback");
         URL url = external != null ? Path.of(external).toUri().toURL() : DaemonLogging.class.getResource(BUNDLED);
         if (url == null) {
             throw new IOException("no daemon logback configuration (" + BUNDLED + " missing from the jar)");
