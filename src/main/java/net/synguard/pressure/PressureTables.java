@@ -25,27 +25,17 @@ public final class PressureTables {
     private final long windowNs;
     private final int ipv4PrefixBits;
     private final int ipv6PrefixBits;
-    private final Cache<AddressKey, SourceStats> sources;
-    private final Cache<AddressKey, SourceStats> prefixes;
+    private final SourceTier sources;
+    private final SourceTier prefixes;
     private final Cache<AddressKey, DestinationStats> destinations;
-    private final FirstSight sourceFirstSight;
-    private final FirstSight prefixFirstSight;
-    private final ResidentFilter sourceResident;
-    private final ResidentFilter prefixResident;
     private final AddressKey probe = new AddressKey(0, 0);
     private final SlidingRate globalSynRate;
     private long syns;
     private long completed;
     private long failed;
 
-    // The last source, prefix and destination looked up: a SYN's half-open bookkeeping follows its
-    // rate update at once, for the same addresses, so this saves the second hash lookup.
-    private long lastSrcHi = 1;
-    private long lastSrcLo = 1;
-    private SourceStats lastSrc;
-    private long lastPfxHi = 1;
-    private long lastPfxLo = 1;
-    private SourceStats lastPfx;
+    // The last destination looked up: a SYN's half-open bookkeeping follows its rate update at
+    // once, for the same address, so this saves the second hash lookup.
     private DestinationStats lastDst;
 
     /**
@@ -67,10 +57,8 @@ public final class PressureTables {
         this.windowNs = windowNs;
         this.ipv4PrefixBits = ipv4PrefixBits;
         this.ipv6PrefixBits = ipv6PrefixBits;
-        this.sourceResident = new ResidentFilter(maxSources);
-        this.prefixResident = new ResidentFilter(maxPrefixes);
-        this.sources = sourceCache(maxSources, idleNs, ticker, sourceResident);
-        this.prefixes = sourceCache(maxPrefixes, idleNs, ticker, prefixResident);
+        this.sources = new SourceTier(maxSources, idleNs, windowNs, ticker);
+        this.prefixes = new SourceTier(maxPrefixes, idleNs, windowNs, ticker);
         this.destinations = Caffeine.newBuilder()
                 .maximumWeight(maxDestinations)
                 .<AddressKey, DestinationStats>weigher((k, v) -> v.pinned ? 0 : 1)
@@ -78,24 +66,7 @@ public final class PressureTables {
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .build();
-        this.sourceFirstSight = new FirstSight(maxSources, idleNs);
-        this.prefixFirstSight = new FirstSight(maxPrefixes, idleNs);
         this.globalSynRate = new SlidingRate(windowNs);
-    }
-
-    private static Cache<AddressKey, SourceStats> sourceCache(
-            int maxSize, long idleNs, Ticker ticker, ResidentFilter resident) {
-        return Caffeine.newBuilder()
-                .maximumSize(maxSize)
-                .expireAfterAccess(java.time.Duration.ofNanos(idleNs))
-                .ticker(ticker)
-                .executor(Runnable::run)
-                .<AddressKey, SourceStats>removalListener((k, v, cause) -> {
-                    if (k != null) {
-                        resident.remove(k.hi(), k.lo());
-                    }
-                })
-                .build();
     }
 
     /** A SYN from client {@code c} to server {@code s}; returns the server's stats. */
@@ -118,7 +89,7 @@ public final class PressureTables {
         // only hear from addresses seen before: the one-SYN sources of a spoofed flood would only
         // churn the sketch's counters, at a scan of every counter per SYN. A source that has just
         // been admitted brings its first SYN along.
-        SourceStats src = source(cHi, cLo, nowNs, false);
+        SourceStats src = sources.sighted(cHi, cLo, nowNs, false);
         if (src != null) {
             d.topSources.add(cHi, cLo, src.syns == 0 ? 2 : 1);
             src.syns++;
@@ -127,7 +98,7 @@ public final class PressureTables {
         }
         long pHi = prefixHi(cHi, cLo);
         long pLo = prefixLo(cHi, cLo);
-        SourceStats pfx = prefix(pHi, pLo, nowNs, false);
+        SourceStats pfx = prefixes.sighted(pHi, pLo, nowNs, false);
         if (pfx != null) {
             d.topPrefixes.add(pHi, pLo, pfx.syns == 0 ? 2 : 1);
             pfx.syns++;
@@ -151,12 +122,12 @@ public final class PressureTables {
         d.halfOpen++;
         d.halfOpenSynSeen++;
         int mark = 0;
-        SourceStats src = cachedSource(cHi, cLo);
+        SourceStats src = sources.cached(cHi, cLo);
         if (src != null) {
             src.halfOpen++;
             mark |= MARK_SOURCE;
         }
-        SourceStats pfx = cachedPrefix(prefixHi(cHi, cLo), prefixLo(cHi, cLo));
+        SourceStats pfx = prefixes.cached(prefixHi(cHi, cLo), prefixLo(cHi, cLo));
         if (pfx != null) {
             pfx.halfOpen++;
             mark |= MARK_PREFIX;
@@ -222,15 +193,15 @@ public final class PressureTables {
         if (completedHandshake) {
             long pHi = prefixHi(cHi, cLo);
             long pLo = prefixLo(cHi, cLo);
-            closeOn(source(cHi, cLo, nowNs, true), (mark & MARK_SOURCE) != 0, true);
-            closeOn(prefix(pHi, pLo, nowNs, true), (mark & MARK_PREFIX) != 0, true);
+            closeOn(sources.sighted(cHi, cLo, nowNs, true), (mark & MARK_SOURCE) != 0, true);
+            closeOn(prefixes.sighted(pHi, pLo, nowNs, true), (mark & MARK_PREFIX) != 0, true);
             return;
         }
         if ((mark & MARK_SOURCE) != 0) {
-            closeOn(cachedSource(cHi, cLo), true, false);
+            closeOn(sources.cached(cHi, cLo), true, false);
         }
         if ((mark & MARK_PREFIX) != 0) {
-            closeOn(cachedPrefix(prefixHi(cHi, cLo), prefixLo(cHi, cLo)), true, false);
+            closeOn(prefixes.cached(prefixHi(cHi, cLo), prefixLo(cHi, cLo)), true, false);
         }
     }
 
@@ -264,7 +235,7 @@ public final class PressureTables {
 
     /** The cached stats of a source, or null when it has none (seen once, or never). */
     public SourceStats sourceStats(long hi, long lo) {
-        return sourceResident.mightContain(hi, lo) ? sources.getIfPresent(probe.set(hi, lo)) : null;
+        return sources.peek(hi, lo);
     }
 
     public DestinationStats destinationStats(long hi, long lo) {
@@ -297,62 +268,6 @@ public final class PressureTables {
         return d;
     }
 
-    private SourceStats source(long hi, long lo, long nowNs, boolean admit) {
-        if (lastSrc != null && lastSrcHi == hi && lastSrcLo == lo) {
-            return lastSrc;
-        }
-        SourceStats s = sourceResident.mightContain(hi, lo) ? sources.getIfPresent(probe.set(hi, lo)) : null;
-        if (s == null && (sourceFirstSight.seenBefore(hi, lo, nowNs) || admit)) {
-            s = new SourceStats(windowNs, nowNs);
-            sources.put(probe.set(hi, lo).copy(), s);
-            sourceResident.add(hi, lo);
-        }
-        remember(hi, lo, s);
-        return s;
-    }
-
-    private SourceStats cachedSource(long hi, long lo) {
-        if (lastSrcHi == hi && lastSrcLo == lo) {
-            return lastSrc;
-        }
-        SourceStats s = sourceResident.mightContain(hi, lo) ? sources.getIfPresent(probe.set(hi, lo)) : null;
-        remember(hi, lo, s);
-        return s;
-    }
-
-    private void remember(long hi, long lo, SourceStats s) {
-        lastSrcHi = hi;
-        lastSrcLo = lo;
-        lastSrc = s;
-    }
-
-    private SourceStats prefix(long hi, long lo, long nowNs, boolean admit) {
-        if (lastPfx != null && lastPfxHi == hi && lastPfxLo == lo) {
-            return lastPfx;
-        }
-        SourceStats s = prefixResident.mightContain(hi, lo) ? prefixes.getIfPresent(probe.set(hi, lo)) : null;
-        if (s == null && (prefixFirstSight.seenBefore(hi, lo, nowNs) || admit)) {
-            s = new SourceStats(windowNs, nowNs);
-            prefixes.put(probe.set(hi, lo).copy(), s);
-            prefixResident.add(hi, lo);
-        }
-        lastPfxHi = hi;
-        lastPfxLo = lo;
-        lastPfx = s;
-        return s;
-    }
-
-    private SourceStats cachedPrefix(long hi, long lo) {
-        if (lastPfxHi == hi && lastPfxLo == lo) {
-            return lastPfx;
-        }
-        SourceStats s = prefixResident.mightContain(hi, lo) ? prefixes.getIfPresent(probe.set(hi, lo)) : null;
-        lastPfxHi = hi;
-        lastPfxLo = lo;
-        lastPfx = s;
-        return s;
-    }
-
     public double globalSynRate(long nowNs) {
         return globalSynRate.perSecond(nowNs);
     }
@@ -371,11 +286,11 @@ public final class PressureTables {
 
     /** Sources in the cache now (seen twice, or completed a handshake). */
     public long trackedSources() {
-        return sources.estimatedSize();
+        return sources.size();
     }
 
     public long trackedPrefixes() {
-        return prefixes.estimatedSize();
+        return prefixes.size();
     }
 
     public long trackedDestinations() {
@@ -383,10 +298,10 @@ public final class PressureTables {
     }
 
     public FirstSight sourceFirstSight() {
-        return sourceFirstSight;
+        return sources.firstSight();
     }
 
     public FirstSight prefixFirstSight() {
-        return prefixFirstSight;
+        return prefixes.firstSight();
     }
 }
