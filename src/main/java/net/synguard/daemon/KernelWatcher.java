@@ -75,8 +75,7 @@ final class KernelWatcher implements EventContext, AutoCloseable {
         if (before != null) {
             double seconds = Math.max(1e-3, (now.readTimeNs() - before.readTimeNs()) / 1e9);
             TcpExtCounters d = now.countersSince(before);
-            String state = now.droppingSyns(before) ? "dropping_syns" : now.cookiesActive(before) ? "sending_cookies" : "normal";
-            event.field("state", state);
+            event.field("state", now.synState(before));
             rate(event, "syncookies_sent_per_s", d.syncookiesSent(), seconds);
             rate(event, "listen_drops_per_s", d.listenDrops(), seconds);
             rate(event, "listen_overflows_per_s", d.listenOverflows(), seconds);

@@ -67,9 +67,6 @@ final class StatusBuilder {
             return null;
         }
         TcpExtCounters c = now.counters();
-        String state = before == null
-                ? "unknown"
-                : now.droppingSyns(before) ? "dropping_syns" : now.cookiesActive(before) ? "sending_cookies" : "normal";
         return new KernelStatus(
                 c.syncookiesSent(),
                 c.syncookiesRecv(),
@@ -80,6 +77,6 @@ final class StatusBuilder {
                 c.tcpReqQFullDoCookies(),
                 now.synRecvTotal(),
                 now.synRecvByPort(),
-                state);
+                now.synState(before));
     }
 }

@@ -2,8 +2,10 @@ package net.synguard.detect;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.synguard.alert.AlertSink;
 import net.synguard.alert.EventContext;
 import net.synguard.alert.Timestamps;
@@ -48,7 +50,7 @@ public final class AttackDetector {
     // Keyed by the stats object itself (identity): a lookup on the SYN path allocates no key, and
     // insertion order keeps the iteration, and so the event order, deterministic.
     private final Map<DestinationStats, Attack> active = new LinkedHashMap<>();
-    private final Map<DestinationStats, Boolean> halfOpenDisarmed = new LinkedHashMap<>();
+    private final Set<DestinationStats> halfOpenDisarmed = new LinkedHashSet<>();
     private final Map<DestinationStats, Long> scanQuietUntil = new LinkedHashMap<>();
     private double endSynRate;
     private double endHalfOpen;
@@ -113,7 +115,7 @@ public final class AttackDetector {
             trigger = TRIGGER_RATE;
         } else if (d.halfOpen() >= cfg.destination().halfOpen()
                 && d.sketchSyns() >= cfg.destination().minSyns()
-                && !halfOpenDisarmed.containsKey(d)) {
+                && !halfOpenDisarmed.contains(d)) {
             trigger = TRIGGER_HALF_OPEN;
         }
         if (trigger == null || d.completionRatio(nowNs) >= cfg.destination().completionRatio()) {
@@ -171,7 +173,7 @@ public final class AttackDetector {
             }
         }
         if (!halfOpenDisarmed.isEmpty()) {
-            halfOpenDisarmed.keySet().removeIf(d -> d.halfOpen() < endHalfOpen);
+            halfOpenDisarmed.removeIf(d -> d.halfOpen() < endHalfOpen);
         }
         if (!scanQuietUntil.isEmpty()) {
             scanQuietUntil.values().removeIf(until -> until <= nowNs);
@@ -211,7 +213,7 @@ public final class AttackDetector {
         long activeUntil = reason.equals("quiet") ? a.lastLoudNs : nowNs;
         events.ended(a, v, nowNs, reason, activeUntil);
         if (d.halfOpen() >= endHalfOpen) {
-            halfOpenDisarmed.put(d, Boolean.TRUE);
+            halfOpenDisarmed.add(d);
         }
         pressure.pin(d, false);
         pressure.restartSketches(d, nowNs);

@@ -72,6 +72,19 @@ public record KernelSnapshot(
     }
 
     /**
+     * What the kernel did about SYNs since {@code earlier}, for events and status: {@code
+     * dropping_syns} (a queue overflowed: SYNs or connections were lost; checked first, it is the
+     * one that hurts), {@code sending_cookies}, or {@code normal}; {@code unknown} without an
+     * earlier reading.
+     */
+    public String synState(KernelSnapshot earlier) {
+        if (earlier == null) {
+            return "unknown";
+        }
+        return droppingSyns(earlier) ? "dropping_syns" : cookiesActive(earlier) ? "sending_cookies" : "normal";
+    }
+
+    /**
      * One line for the log, e.g. {@code kernel: syn_recv=16 (8080:8 8081:3 8082:3 8083:2)
      * listeners=5 accept_queue=0 SyncookiesSent=5 ... TCPReqQFullDoCookies=5}; absent counters
      * show as {@code n/a}. Ports are listed busiest first.
