@@ -10,6 +10,14 @@ import java.time.Instant;
 public final class WallClock {
     private WallClock() {}
 
+    /**
+     * A monotonic nanosecond count for measuring intervals inside the process (how long an nft
+     * command took to reach the kernel); not related to packet time or the calendar.
+     */
+    public static long monotonicNs() {
+        return System.nanoTime();
+    }
+
     public static long nowNs() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();

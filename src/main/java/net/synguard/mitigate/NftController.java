@@ -1,0 +1,503 @@
+package net.synguard.mitigate;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import net.synguard.decode.Address;
+import net.synguard.mitigate.NftCommand.Kind;
+import net.synguard.time.WallClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps synguard's nftables table: installs it, feeds set updates to a long-lived {@code nft -i}
+ * child, removes it again (fail open, DESIGN.md decision 6).
+ *
+ * <p>The capture thread calls {@link #verify}, {@link #block}, {@link #unblock}, {@link #activate}
+ * and {@link #deactivate}; each validates its arguments, stamps the command and offers it to a
+ * bounded queue: {@code false} when refused (a bad address, timeout or service: counted in {@link
+ * #refused}) or when the queue is full (counted in {@link #queueFull}); it never blocks and never
+ * throws. One thread, "nft", drains the queue, writes up to {@value #MAX_BATCH} commands as one
+ * line (one kernel transaction), and waits for nft's acknowledgement: the time from the offer to
+ * that acknowledgement is the latency to the kernel, kept in {@link #latency}.
+ *
+ * <p>When nft cannot be started or exits, the listener hears it once ({@link
+ * Listener#nftFailed}), commands taken meanwhile are counted as {@link #lost}, and the thread
+ * restarts nft with an exponential backoff; the first command applied afterwards calls {@link
+ * Listener#nftRecovered}. Detection goes on regardless: nothing here throws to the caller.
+ */
+public final class NftController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NftController.class);
+    /** Commands per nft line: about 250 characters each, so lines stay near 4 KiB. */
+    static final int MAX_BATCH = 16;
+    private static final long IDLE_POLL_MS = 50;
+
+    /** What the daemon turns into {@code mitigation_error} events. */
+    public interface Listener {
+        /** Enforcement is not working (nft missing, died, set-up failed): the host is failing open. */
+        void nftFailed(String reason);
+
+        /** nft applies commands again after a failure. */
+        default void nftRecovered() {}
+    }
+
+    /**
+     * @param command the words that run nft ({@code ["nft"]}; {@code ["ip", "netns", "exec", NS,
+     *     "nft"]} in a namespace)
+     * @param replyTimeout how long one line may take before nft is considered hung and restarted
+     * @param setUpTimeout how long {@code nft -f} may take to install or remove the table
+     */
+    public record Options(
+            List<String> command,
+            int queueCapacity,
+            Duration replyTimeout,
+            Duration setUpTimeout,
+            Duration minBackoff,
+            Duration maxBackoff) {
+        public Options {
+            command = List.copyOf(command);
+            if (command.isEmpty() || queueCapacity < 1) {
+                throw new IllegalArgumentException("nft command empty or queue capacity " + queueCapacity
+                        + " (expected a command and a capacity of 1 or more)");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(List.of("nft"), 4096, Duration.ofSeconds(2), Duration.ofSeconds(10),
+                    Duration.ofMillis(100), Duration.ofSeconds(30));
+        }
+
+        public Options withCommand(List<String> newCommand) {
+            return new Options(newCommand, queueCapacity, replyTimeout, setUpTimeout, minBackoff, maxBackoff);
+        }
+
+        public Options withQueueCapacity(int capacity) {
+            return new Options(command, capacity, replyTimeout, setUpTimeout, minBackoff, maxBackoff);
+        }
+    }
+
+    private final NftRuleset ruleset;
+    private final Options options;
+    private final Listener listener;
+    private final BlockingQueue<NftCommand> queue;
+    private final NftLatency latency = new NftLatency();
+    private final LongAdder offered = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder queueFull = new LongAdder();
+    private final LongAdder applied = new LongAdder();
+    private final LongAdder failedCommands = new LongAdder();
+    private final LongAdder lost = new LongAdder();
+    private final LongAdder errorLines = new LongAdder();
+    private final LongAdder starts = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final Object progress = new Object();
+    private final AtomicReference<Thread> worker = new AtomicReference<>();
+    private volatile boolean closed;
+
+    // Owned by the worker thread.
+    private NftChild child;
+    private boolean failing;
+    private long backoffNs;
+    private long nextStartNs;
+
+    public NftController(NftRuleset ruleset, Options options, Listener listener) {
+        this.ruleset = Objects.requireNonNull(ruleset, "ruleset");
+        this.options = Objects.requireNonNull(options, "options");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.backoffNs = options.minBackoff().toNanos();
+    }
+
+    // ------------------------------------------------------------------ table
+
+    /** Checks the table's syntax against nft without touching the kernel ({@code nft -c -f -}). */
+    public boolean check() {
+        return runScript(List.of("-c", "-f", "-"), ruleset.script(), "check") == null;
+    }
+
+    /**
+     * Installs the table in one transaction, replacing any earlier one (a crash's leftover).
+     * {@code false}, reported to the listener, when nft is missing or refuses it.
+     */
+    public boolean setUp() {
+        String error = runScript(List.of("-f", "-"), ruleset.script(), "set-up");
+        if (error == null) {
+            LOG.info("nftables table {} installed ({} protected services)", NftRuleset.QUALIFIED,
+                    ruleset.services().size());
+        }
+        return error == null;
+    }
+
+    /** Removes the table if it is there (fail open). {@code false}, reported, when nft fails. */
+    public boolean tearDown() {
+        return runScript(List.of("-f", "-"), NftRuleset.removeScript(), "tear-down") == null;
+    }
+
+    /** Runs nft with {@code args} and {@code script} on stdin; null on success, else the reason (reported). */
+    private String runScript(List<String> args, String script, String what) {
+        List<String> cmd = new ArrayList<>(options.command());
+        cmd.addAll(args);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return report("nft " + what + ": cannot run " + options.command() + ": " + e.getMessage());
+        }
+        StringBuilder output = new StringBuilder();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (InputStream in = p.getInputStream()) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                synchronized (output) {
+                    output.append(text);
+                }
+            } catch (IOException e) {
+                // Process gone; its status says enough.
+            }
+        });
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(script.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            // nft exited before reading everything; its status and output say why.
+        }
+        try {
+            if (!p.waitFor(options.setUpTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return report("nft " + what + ": no answer within " + options.setUpTimeout().toMillis() + " ms");
+            }
+            reader.join(1000);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return report("nft " + what + ": interrupted");
+        }
+        if (p.exitValue() != 0) {
+            String text;
+            synchronized (output) {
+                text = output.toString().strip().replace('\n', ' ');
+            }
+            return report("nft " + what + " failed (status " + p.exitValue() + "): " + text);
+        }
+        return null;
+    }
+
+    private String report(String reason) {
+        failures.increment();
+        LOG.warn("{}", reason);
+        notifyFailed(reason);
+        return reason;
+    }
+
+    // ------------------------------------------------------------------ commands (capture thread)
+
+    /** Lets SYNs from {@code (hi, lo)} through for {@code timeoutMs}, restarting any earlier timeout. */
+    public boolean verify(long hi, long lo, long timeoutMs) {
+        return offer(Kind.VERIFY, hi, lo, 0, timeoutMs);
+    }
+
+    public boolean verify(Address source, Duration timeout) {
+        return verify(source.hi(), source.lo(), timeout.toMillis());
+    }
+
+    /** Drops SYNs from {@code (hi, lo)} to protected services for {@code timeoutMs}. */
+    public boolean block(long hi, long lo, long timeoutMs) {
+        return offer(Kind.BLOCK, hi, lo, 0, timeoutMs);
+    }
+
+    public boolean block(Address source, Duration timeout) {
+        return block(source.hi(), source.lo(), timeout.toMillis());
+    }
+
+    /** Ends a block early; harmless when the source is not blocked. */
+    public boolean unblock(long hi, long lo) {
+        return offer(Kind.UNBLOCK, hi, lo, 0, 0);
+    }
+
+    public boolean unblock(Address source) {
+        return unblock(source.hi(), source.lo());
+    }
+
+    /** Starts enforcement for one of the ruleset's services: unverified sources' SYNs are dropped. */
+    public boolean activate(NftService service) {
+        return offerService(Kind.ACTIVATE, service);
+    }
+
+    /** Ends enforcement for a service; harmless when it was not active. */
+    public boolean deactivate(NftService service) {
+        return offerService(Kind.DEACTIVATE, service);
+    }
+
+    private boolean offerService(Kind kind, NftService service) {
+        if (service == null || !ruleset.protects(service)) {
+            refused.increment();
+            return false;
+        }
+        return offer(kind, service.hi(), service.lo(), service.port(), 0);
+    }
+
+    private boolean offer(Kind kind, long hi, long lo, int port, long timeoutMs) {
+        boolean timed = kind == Kind.VERIFY || kind == Kind.BLOCK;
+        if (!NftAddresses.acceptable(hi, lo)
+                || (timed && (timeoutMs < 1 || timeoutMs > NftCommand.MAX_TIMEOUT_MS))
+                || closed) {
+            refused.increment();
+            return false;
+        }
+        if (!queue.offer(new NftCommand(kind, hi, lo, port, timeoutMs, WallClock.monotonicNs()))) {
+            queueFull.increment();
+            return false;
+        }
+        offered.increment();
+        return true;
+    }
+
+    // ------------------------------------------------------------------ the nft thread
+
+    /** Starts the nft thread and its {@code nft -i} child. */
+    public void start() {
+        Thread t = Thread.ofPlatform().name("nft").daemon(true).unstarted(this::work);
+        if (worker.compareAndSet(null, t)) {
+            t.start();
+        }
+    }
+
+    private void work() {
+        List<NftCommand> batch = new ArrayList<>(MAX_BATCH);
+        StringBuilder line = new StringBuilder(4096);
+        ensureChild();
+        while (true) {
+            NftCommand first;
+            try {
+                first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (first == null) {
+                if (closed) {
+                    break;
+                }
+                ensureChild();
+                continue;
+            }
+            batch.clear();
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+            if (!ensureChild()) {
+                lost.add(batch.size());
+                signalProgress();
+                continue;
+            }
+            line.setLength(0);
+            for (NftCommand c : batch) {
+                if (!line.isEmpty()) {
+                    line.append("; ");
+                }
+                c.appendTo(line);
+            }
+            send(line.toString(), batch);
+            signalProgress();
+        }
+        if (child != null) {
+            child.close();
+            child = null;
+        }
+        signalProgress();
+    }
+
+    private void send(String text, List<NftCommand> batch) {
+        NftChild.Reply reply;
+        try {
+            reply = child.send(text, options.replyTimeout().toMillis());
+        } catch (IOException e) {
+            reply = NftChild.Reply.EXITED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lost.add(batch.size());
+            return;
+        }
+        if (reply == NftChild.Reply.APPLIED) {
+            long now = WallClock.monotonicNs();
+            for (NftCommand c : batch) {
+                latency.record(now - c.enqueuedNs());
+            }
+            applied.add(batch.size());
+            if (failing) {
+                failing = false;
+                backoffNs = options.minBackoff().toNanos();
+                LOG.info("nft applies commands again");
+                try {
+                    listener.nftRecovered();
+                } catch (RuntimeException e) {
+                    LOG.warn("nft listener failed", e);
+                }
+            }
+        } else if (reply == NftChild.Reply.ERROR) {
+            failedCommands.add(batch.size());
+            LOG.warn("nft refused {} commands: {}", batch.size(), child.lastError());
+        } else {
+            lost.add(batch.size());
+            String why = reply == null
+                    ? "no answer within " + options.replyTimeout().toMillis() + " ms"
+                    : child.exitDescription();
+            childFailed("nft -i " + why);
+        }
+    }
+
+    /** Whether a child is running; starts one when none is and the backoff allows. */
+    private boolean ensureChild() {
+        if (child != null && child.isAlive()) {
+            return true;
+        }
+        if (child != null) {
+            childFailed("nft -i " + child.exitDescription());
+        }
+        if (closed || WallClock.monotonicNs() < nextStartNs) {
+            return false;
+        }
+        List<String> cmd = new ArrayList<>(options.command());
+        cmd.add("--echo");
+        cmd.add("--interactive");
+        try {
+            child = NftChild.start(cmd, errorLines);
+            starts.increment();
+            return true;
+        } catch (IOException e) {
+            fail("cannot run " + options.command() + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void childFailed(String reason) {
+        child.close();
+        child = null;
+        fail(reason);
+    }
+
+    private void fail(String reason) {
+        failures.increment();
+        nextStartNs = WallClock.monotonicNs() + backoffNs;
+        backoffNs = Math.min(backoffNs * 2, options.maxBackoff().toNanos());
+        if (failing) {
+            LOG.debug("nft still failing: {}", reason);
+            return;
+        }
+        failing = true;
+        LOG.warn("nft failed, enforcement off until it is back (retrying with backoff): {}", reason);
+        notifyFailed(reason);
+    }
+
+    private void notifyFailed(String reason) {
+        try {
+            listener.nftFailed(reason);
+        } catch (RuntimeException e) {
+            LOG.warn("nft listener failed", e);
+        }
+    }
+
+    private void signalProgress() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until every command accepted so far has been applied, refused by nft or lost; for
+     * shutdown and tests. {@code false} when that took longer than {@code timeout}.
+     */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long deadline = WallClock.monotonicNs() + timeout.toNanos();
+        synchronized (progress) {
+            while (offered.sum() > applied.sum() + failedCommands.sum() + lost.sum()) {
+                long left = deadline - WallClock.monotonicNs();
+                if (left <= 0) {
+                    return false;
+                }
+                progress.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops taking commands, lets the queued ones through (each bounded by the reply timeout),
+     * stops nft and removes the table: whatever enforcement was on ends with the daemon.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = worker.get();
+        if (t != null) {
+            try {
+                t.join(options.replyTimeout().toMillis() * (queue.size() / MAX_BATCH + 2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
+        tearDown();
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    public long offered() {
+        return offered.sum();
+    }
+
+    public long refused() {
+        return refused.sum();
+    }
+
+    public long queueFull() {
+        return queueFull.sum();
+    }
+
+    /** Commands nft acknowledged: they are in the kernel. */
+    public long applied() {
+        return applied.sum();
+    }
+
+    /** Commands in lines nft answered with an error. */
+    public long failedCommands() {
+        return failedCommands.sum();
+    }
+
+    /** "Error:" lines nft printed. */
+    public long errorLines() {
+        return errorLines.sum();
+    }
+
+    /** Commands dropped because nft was not running or died with them. */
+    public long lost() {
+        return lost.sum();
+    }
+
+    /** Times an {@code nft -i} child was started. */
+    public long starts() {
+        return starts.sum();
+    }
+
+    /** Failures reported or retried: set-up, tear-down, start, death, hang. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Offer-to-kernel latency of applied commands. */
+    public NftLatency latency() {
+        return latency;
+    }
+}
