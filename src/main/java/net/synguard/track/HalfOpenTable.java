@@ -10,7 +10,8 @@ package net.synguard.track;
  * one entry; a miss (the usual case in a spoofed flood) touches only the tag word.
  *
  * <pre>
- * slots: entry e at slots[e * 8 ...]                       tags: one long per bucket
+ * slots: entry e at slots[e * 8 ...]                       heads: one 64-byte line per bucket:
+ *                                                           tag word, 4 longs of ages, padding
  *   +0 cHi   client address, high 64 bits                     byte w = fingerprint of way w,
  *   +1 cLo   client address, low 64 bits                      0 = way empty
  *   +2 sHi   server address, high 64 bits
@@ -24,8 +25,8 @@ package net.synguard.track;
  *   +7 lastNs   packet time of the last segment that matched
  * </pre>
  *
- * Entry e lives in bucket e / 8, way e % 8. 64 bytes an entry, plus one tag byte and a copy of
- * firstNs in {@code ages} (72 bytes an entry in all).
+ * Entry e lives in bucket e / 8, way e % 8. 64 bytes an entry, plus 8 bytes in its bucket's head
+ * line (tag byte, 32-bit age, padding): 72 bytes an entry in all.
  */
 final class HalfOpenTable {
     static final int WAYS = 8;
@@ -49,17 +50,26 @@ final class HalfOpenTable {
     /** Bits 57-63: the listener's mark ({@link HandshakeListener#opened}). */
     static final int MARK_SHIFT = 57;
 
+    private static final int HEAD_STRIDE = 8;
+    /**
+     * Where bucket 0's line starts: a long[]'s elements begin 16 bytes into the object, and a large
+     * array (the heap allocates these in their own region) starts on a region boundary, so an
+     * offset of 6 longs puts every bucket's line on a 64-byte boundary.
+     */
+    private static final int HEAD_BASE = 6;
+    private static final int AGE_SHIFT = 10;
+
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGHS = 0x8080_8080_8080_8080L;
 
     private final long[] slots;
-    private final long[] tags;
     /**
-     * firstNs again, packed by bucket: choosing the oldest way reads these 64 contiguous bytes
-     * instead of eight entries on eight cache lines. Under a spoofed flood every SYN evicts, and
-     * those eight misses were the largest single cost of the SYN path.
+     * Per bucket, one 64-byte line: the tag word, then the ways' ages (firstNs in units of 1024 ns,
+     * 32 bits each, two to a long), then padding. A lookup reads the tag word; choosing the oldest
+     * way for an eviction reads the ages on the same line. Under a spoofed flood every SYN evicts,
+     * and before this the tags, the ages and the eight entries were each a cache miss.
      */
-    private final long[] ages;
+    private final long[] heads;
     private final int bucketMask;
     private final long seed;
 
@@ -69,9 +79,8 @@ final class HalfOpenTable {
                     "half-open capacity: " + capacity + " (expected: 1.." + MAX_CAPACITY + ")");
         }
         int buckets = Integer.highestOneBit(Math.max(1, (capacity + WAYS - 1) / WAYS) * 2 - 1);
-        this.tags = new long[buckets];
+        this.heads = new long[HEAD_BASE + buckets * HEAD_STRIDE];
         this.slots = new long[buckets * WAYS << STRIDE_SHIFT];
-        this.ages = new long[buckets * WAYS];
         this.bucketMask = buckets - 1;
         this.seed = seed;
     }
@@ -96,7 +105,7 @@ final class HalfOpenTable {
     /** The slot holding the key, or -1. */
     int find(long h, long cHi, long cLo, long sHi, long sLo, int ports) {
         int bucket = (int) h & bucketMask;
-        long tagWord = tags[bucket];
+        long tagWord = heads[HEAD_BASE + bucket * HEAD_STRIDE];
         long fp = fingerprint(h);
         long x = tagWord ^ (fp * ONES);
         // Bytes of x that are zero are candidate ways. The SWAR test may also flag a byte above a
@@ -122,7 +131,7 @@ final class HalfOpenTable {
     /** An empty slot in the key's bucket, or -1 when all its ways are taken. */
     int freeSlot(long h) {
         int bucket = (int) h & bucketMask;
-        long tagWord = tags[bucket];
+        long tagWord = heads[HEAD_BASE + bucket * HEAD_STRIDE];
         long m = (tagWord - ONES) & ~tagWord & HIGHS; // the lowest flagged byte is a true zero
         return m == 0 ? -1 : bucket * WAYS + (Long.numberOfTrailingZeros(m) >>> 3);
     }
@@ -133,17 +142,20 @@ final class HalfOpenTable {
      * mispredicted often enough to cost more than the rest of the SYN path together.
      */
     int oldestSlot(long h) {
-        int first = ((int) h & bucketMask) * WAYS;
+        int bucket = (int) h & bucketMask;
+        int line = HEAD_BASE + bucket * HEAD_STRIDE + 1;
         int oldestWay = 0;
-        long oldestNs = ages[first];
+        int oldest = age(heads[line], 0);
         for (int way = 1; way < WAYS; way++) {
-            long ns = ages[first + way];
-            // All ones when ns is older. Packet times lie within 2^63 ns of each other: no overflow.
-            long older = (ns - oldestNs) >> 63;
-            oldestNs = (ns & older) | (oldestNs & ~older);
-            oldestWay = (way & (int) older) | (oldestWay & ~(int) older);
+            int a = age(heads[line + (way >>> 1)], way & 1);
+            // All ones when a is older. Ages are 32-bit units of 1024 ns and wrap every 73 minutes:
+            // the difference is right while the ways' first SYNs lie within 36 minutes of each
+            // other, and the expiry sweep keeps entries far younger than that (63 s by default).
+            int older = (a - oldest) >> 31;
+            oldest = (a & older) | (oldest & ~older);
+            oldestWay = (way & older) | (oldestWay & ~older);
         }
-        return first + oldestWay;
+        return bucket * WAYS + oldestWay;
     }
 
     void put(int slot, long h, long cHi, long cLo, long sHi, long sLo, long meta, long isns, long nowNs) {
@@ -156,16 +168,19 @@ final class HalfOpenTable {
         slots[base + ISNS] = isns;
         slots[base + FIRST_NS] = nowNs;
         slots[base + LAST_NS] = nowNs;
-        ages[slot] = nowNs;
-        int shift = (slot & (WAYS - 1)) << 3;
-        int bucket = slot / WAYS;
-        tags[bucket] = (tags[bucket] & ~(0xFFL << shift)) | (fingerprint(h) << shift);
+        int head = HEAD_BASE + (slot / WAYS) * HEAD_STRIDE;
+        int way = slot & (WAYS - 1);
+        int ageLong = head + 1 + (way >>> 1);
+        int ageShift = (way & 1) << 5;
+        heads[ageLong] = (heads[ageLong] & ~(0xFFFF_FFFFL << ageShift)) | ((nowNs >>> AGE_SHIFT) & 0xFFFF_FFFFL) << ageShift;
+        int tagShift = way << 3;
+        heads[head] = (heads[head] & ~(0xFFL << tagShift)) | (fingerprint(h) << tagShift);
     }
 
     void clear(int slot) {
         int shift = (slot & (WAYS - 1)) << 3;
         int bucket = slot / WAYS;
-        tags[bucket] &= ~(0xFFL << shift);
+        heads[HEAD_BASE + bucket * HEAD_STRIDE] &= ~(0xFFL << shift);
         // Zero meta too so a sweep or a debugger never mistakes the leftovers for an entry.
         slots[(slot << STRIDE_SHIFT) + META] = 0;
     }
@@ -183,10 +198,14 @@ final class HalfOpenTable {
     }
 
     private int tagOf(int slot) {
-        return (int) (tags[slot / WAYS] >>> ((slot & (WAYS - 1)) << 3)) & 0xFF;
+        return (int) (heads[HEAD_BASE + (slot / WAYS) * HEAD_STRIDE] >>> ((slot & (WAYS - 1)) << 3)) & 0xFF;
     }
 
     /** 1..255 from hash bits the bucket index does not use (never 0: that marks an empty way). */
+    private static int age(long packed, int half) {
+        return (int) (packed >>> (half << 5));
+    }
+
     private static long fingerprint(long h) {
         long fp = h >>> 56;
         return fp == 0 ? 1 : fp;
