@@ -38,7 +38,8 @@ public final class DaemonEvents {
             j.field("error", error).field("kept", "the configuration in force before the reload");
         }
         String summary = ok
-                ? "config_reloaded from " + file + (restartRequired.isEmpty() ? "" : "; needs a restart for " + restartRequired)
+                ? "config_reloaded from " + file
+                        + (restartRequired.isEmpty() ? "" : "; needs a restart for " + restartRequired)
                 : "config_reloaded FAILED, keeping the old configuration: " + error;
         sink.publish("config_reloaded", j.build(), summary);
     }

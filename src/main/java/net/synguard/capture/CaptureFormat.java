@@ -44,17 +44,19 @@ public enum CaptureFormat {
             throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
         }
         if (n < 4) {
-            throw new CaptureException(file + ": " + n + " bytes: too short for a capture file (expected: 4+ bytes of magic number)");
+            throw new CaptureException(
+                    file + ": " + n + " bytes: too short for a capture file (expected: 4+ bytes of magic number)");
         }
         int magic = ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
         return switch (magic) {
             case 0xa1b2c3d4, 0xd4c3b2a1 -> PCAP_MICROS;
             case 0xa1b23c4d, 0x4d3cb2a1 -> PCAP_NANOS;
             case 0x0a0d0d0a -> PCAPNG;
-            default -> throw new CaptureException(String.format(
-                    "%s: not a capture file: magic number %08x (expected: a1b2c3d4 or a1b23c4d for pcap,"
-                            + " 0a0d0d0a for pcapng, in either byte order)",
-                    file, magic));
+            default ->
+                throw new CaptureException(String.format(
+                        "%s: not a capture file: magic number %08x (expected: a1b2c3d4 or a1b23c4d for pcap,"
+                                + " 0a0d0d0a for pcapng, in either byte order)",
+                        file, magic));
         };
     }
 }

@@ -62,7 +62,8 @@ final class LibPcap {
         setnonblock = linker.downcallHandle(
                 find(lib, "pcap_setnonblock"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         // int pcap_get_selectable_fd(pcap_t *)
-        selectableFd = linker.downcallHandle(find(lib, "pcap_get_selectable_fd"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        selectableFd =
+                linker.downcallHandle(find(lib, "pcap_get_selectable_fd"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         // int poll(struct pollfd *fds, nfds_t nfds, int timeout)
         poll = linker.downcallHandle(
                 linker.defaultLookup().find("poll").orElseThrow(() -> new IllegalStateException("libc has no poll")),
@@ -87,7 +88,10 @@ final class LibPcap {
                         instance = new LibPcap(SymbolLookup.libraryLookup(name, Arena.global()));
                         return instance;
                     } catch (RuntimeException e) {
-                        why.append(why.isEmpty() ? "" : "; ").append(name).append(": ").append(e.getMessage());
+                        why.append(why.isEmpty() ? "" : "; ")
+                                .append(name)
+                                .append(": ")
+                                .append(e.getMessage());
                     }
                 }
                 failure = why.toString();

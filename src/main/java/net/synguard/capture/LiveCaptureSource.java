@@ -29,7 +29,8 @@ import org.pcap4j.core.RawPacketListener;
 @SuppressWarnings("restricted") // FFM is the point of the ffm engine; the launcher grants native access.
 public final class LiveCaptureSource implements PacketSource {
     /** What a live capture is opened with. */
-    public record Options(String iface, int snaplen, int bufferBytes, int timeoutMillis, String filter, String engine) {}
+    public record Options(
+            String iface, int snaplen, int bufferBytes, int timeoutMillis, String filter, String engine) {}
 
     private final Options options;
     private final PcapHandle handle;
@@ -48,15 +49,14 @@ public final class LiveCaptureSource implements PacketSource {
         this.linkType = handle.getDlt().value();
         LibPcap ffm = LibPcap.get();
         if (ffm == null) {
-            throw new CaptureException(options.iface() + ": libpcap cannot be bound through FFM ("
-                    + LibPcap.failure() + "): live capture needs it to wait on the socket");
+            throw new CaptureException(options.iface() + ": libpcap cannot be bound through FFM (" + LibPcap.failure()
+                    + "): live capture needs it to wait on the socket");
         }
         this.arena = Arena.ofShared();
         MemorySegment pcap = nativeHandle(handle);
         this.waiter = new SocketWaiter(ffm, pcap, arena, options.iface());
-        this.ffmLoop = lib != null
-                ? new NextExLoop(lib, pcap, arena, options.iface(), waiter, options.timeoutMillis())
-                : null;
+        this.ffmLoop =
+                lib != null ? new NextExLoop(lib, pcap, arena, options.iface(), waiter, options.timeoutMillis()) : null;
     }
 
     /**
@@ -143,10 +143,12 @@ public final class LiveCaptureSource implements PacketSource {
         } catch (InterruptedException e) {
             // breakLoop(): stop() or a handler failure, handled below.
         } catch (PcapNativeException | NotOpenException e) {
-            throw new CaptureException(options.iface() + ": read failed after " + count[0] + " frames: " + e.getMessage(), e);
+            throw new CaptureException(
+                    options.iface() + ": read failed after " + count[0] + " frames: " + e.getMessage(), e);
         }
         if (failure[0] != null) {
-            throw new CaptureException(options.iface() + ": processing failed at frame " + count[0] + ": " + failure[0], failure[0]);
+            throw new CaptureException(
+                    options.iface() + ": processing failed at frame " + count[0] + ": " + failure[0], failure[0]);
         }
         return count[0];
     }

@@ -36,6 +36,7 @@ final class NextExLoop {
     private static final long HDR_SIZE = 24;
     /** libpcap's MAXIMUM_SNAPLEN: no frame it returns is longer. */
     static final int MAX_FRAME = 262_144;
+
     private static final AddressLayout HDR_PTR =
             ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(HDR_SIZE, JAVA_BYTE));
     private static final AddressLayout DATA_PTR =

@@ -6,9 +6,9 @@ import net.synguard.config.ConfigError;
 import net.synguard.config.ConfigLoader;
 import net.synguard.config.SynguardConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code synguard check-config FILE}: validates a config file and prints the config in force. */
 @Command(

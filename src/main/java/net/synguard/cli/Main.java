@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "SYN-flood detection and defense.",
-        subcommands = {RunCommand.class, StatusCommand.class, ReplayCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            StatusCommand.class,
+            ReplayCommand.class,
+            CheckConfigCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

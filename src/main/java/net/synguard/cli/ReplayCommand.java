@@ -33,7 +33,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--alerts", paramLabel = "FILE", description = "Write alert events to FILE instead of stdout.")
     private Path alerts;
 
-    @Parameters(paramLabel = "CAPTURE", description = "A pcap or pcapng file (the format is read from its magic number).")
+    @Parameters(
+            paramLabel = "CAPTURE",
+            description = "A pcap or pcapng file (the format is read from its magic number).")
     private Path capture;
 
     @Override
@@ -48,7 +50,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Slf4jAlertSink sink = new Slf4jAlertSink();
         long startNs = System.nanoTime();
-        try (PacketSource source = CaptureFiles.open(capture, cfg.capture().engine(), n -> err.println("synguard: " + n))) {
+        try (PacketSource source =
+                CaptureFiles.open(capture, cfg.capture().engine(), n -> err.println("synguard: " + n))) {
             Pipeline pipeline = new Pipeline(cfg, source.linkType(), sink);
             int code = ExitCodes.OK;
             try {

@@ -46,11 +46,14 @@ final class RunCommand implements Callable<Integer> {
             log.warn("alert log: {}", warning);
         }
         Daemon daemon = new Daemon(cfg, config);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping");
-            daemon.stop();
-            DaemonLogging.stop();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("stopping");
+                            daemon.stop();
+                            DaemonLogging.stop();
+                        },
+                        "shutdown"));
         log.info("synguard starting on {} with {}", cfg.interfaces(), config == null ? "built-in defaults" : config);
         try {
             daemon.start();

@@ -23,13 +23,17 @@ import picocli.CommandLine.Spec;
 final class StatusCommand implements Callable<Integer> {
     /** EX_UNAVAILABLE: no daemon answered. */
     private static final int UNAVAILABLE = 69;
+
     private static final Path ETC = Path.of("/etc/synguard/synguard.conf");
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "The daemon's config file, to find its address (default: /etc/synguard/synguard.conf if present).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "The daemon's config file, to find its address (default: /etc/synguard/synguard.conf if present).")
     private Path config;
 
     @Option(names = "--json", description = "The status as one JSON object.")
@@ -38,15 +42,20 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         SynguardConfig cfg = ConfigFiles.loadOrReport(
-                config != null ? config : Files.isReadable(ETC) ? ETC : null, spec.commandLine().getErr());
+                config != null ? config : Files.isReadable(ETC) ? ETC : null,
+                spec.commandLine().getErr());
         if (cfg == null) {
             return ExitCodes.CONFIG;
         }
-        String host = cfg.metrics().host().contains(":") ? "[" + cfg.metrics().host() + "]" : cfg.metrics().host();
+        String host = cfg.metrics().host().contains(":")
+                ? "[" + cfg.metrics().host() + "]"
+                : cfg.metrics().host();
         URI uri = URI.create("http://" + host + ":" + cfg.metrics().port() + (json ? "/status" : "/status.txt"));
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             HttpResponse<String> r = client.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 spec.commandLine().getErr().println("synguard: " + uri + " answered " + r.statusCode());
                 return UNAVAILABLE;
@@ -55,8 +64,10 @@ final class StatusCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("synguard: no daemon answering at " + uri + " (" + e.getMessage()
-                    + "); is it running? systemctl status synguard");
+            spec.commandLine()
+                    .getErr()
+                    .println("synguard: no daemon answering at " + uri + " (" + e.getMessage()
+                            + "); is it running? systemctl status synguard");
             return UNAVAILABLE;
         }
     }

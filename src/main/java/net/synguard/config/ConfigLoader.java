@@ -127,9 +127,8 @@ public final class ConfigLoader {
         ConfigOrigin where = e.origin();
         String file = where == null ? origin : Values.fileOf(where, origin);
         int line = where == null ? 0 : where.lineNumber();
-        String kind = e instanceof ConfigException.UnresolvedSubstitution
-                ? "unresolved substitution: "
-                : "syntax error: ";
+        String kind =
+                e instanceof ConfigException.UnresolvedSubstitution ? "unresolved substitution: " : "syntax error: ";
         return ConfigError.problem(file, line, kind + detail(e));
     }
 

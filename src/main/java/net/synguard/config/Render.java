@@ -24,7 +24,9 @@ final class Render {
 
     static String render(SynguardConfig c) {
         Render r = new Render();
-        r.out.append("# effective synguard configuration, from ").append(c.origin()).append('\n');
+        r.out.append("# effective synguard configuration, from ")
+                .append(c.origin())
+                .append('\n');
         r.open("synguard");
         r.line("interfaces", strings(c.interfaces()));
         r.protect(c.protect());
@@ -58,8 +60,13 @@ final class Render {
         r.line("file", quote(c.alerts().file().toString()));
         r.line("top-sources", Integer.toString(c.alerts().topSources()));
         r.open("hook");
-        r.line("command", c.alerts().hookCommand().isEmpty() ? "[ ]"
-                : c.alerts().hookCommand().stream().map(Render::quote).collect(java.util.stream.Collectors.joining(", ", "[ ", " ]")));
+        r.line(
+                "command",
+                c.alerts().hookCommand().isEmpty()
+                        ? "[ ]"
+                        : c.alerts().hookCommand().stream()
+                                .map(Render::quote)
+                                .collect(java.util.stream.Collectors.joining(", ", "[ ", " ]")));
         r.line("timeout", duration(c.alerts().hookTimeout()));
         r.close();
         r.close();

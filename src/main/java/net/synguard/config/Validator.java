@@ -31,7 +31,6 @@ final class Validator {
         return m;
     }
 
-
     private static final int MAX = Integer.MAX_VALUE;
     private static final Set<String> SERVICE_KEYS = Set.of("address", "ports");
     private static final String PORT = "a port number between 1 and 65535";
@@ -119,13 +118,17 @@ final class Validator {
             for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
                 if (!SERVICE_KEYS.contains(e.getKey())) {
                     String near = KnownKeys.nearest(e.getKey(), SERVICE_KEYS);
-                    throw v.at(e.getValue(), at + "." + e.getKey(),
+                    throw v.at(
+                            e.getValue(),
+                            at + "." + e.getKey(),
                             near == null ? "address or ports" : "a known key, did you mean " + at + "." + near + "?");
                 }
             }
             ProtectedService service = service(new Values(object.toConfig(), origin, at + ".", object.origin()), at);
             if (!seen.add(service.address())) {
-                throw v.at(object.get("address"), at + ".address",
+                throw v.at(
+                        object.get("address"),
+                        at + ".address",
                         "an address not already listed (put all its ports in one entry)");
             }
             services.add(service);
@@ -151,14 +154,16 @@ final class Validator {
                 ports.add(port);
             }
         }
-        return new ProtectedService(
-                Literals.canonical(address), Literals.high(address), Literals.low(address), ports);
+        return new ProtectedService(Literals.canonical(address), Literals.high(address), Literals.low(address), ports);
     }
 
     private CaptureConfig capture() throws ConfigError {
         return new CaptureConfig(
                 v.integer("synguard.capture.snaplen", 64, 65535, "an integer between 64 and 65535"),
-                v.bytes("synguard.capture.buffer-size", 1L << 20, MAX,
+                v.bytes(
+                        "synguard.capture.buffer-size",
+                        1L << 20,
+                        MAX,
                         "a size from 1MiB up to (not including) 2GiB, such as 64MiB"),
                 v.choice("synguard.capture.engine", ENGINES),
                 v.duration("synguard.capture.tick", Duration.ofMillis(10), Duration.ofSeconds(1)),

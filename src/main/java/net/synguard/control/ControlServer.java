@@ -37,7 +37,8 @@ public final class ControlServer implements AutoCloseable {
         http.createContext("/metrics", c::metrics);
         http.createContext("/status", c::statusJson);
         http.createContext("/status.txt", c::statusText);
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("control").daemon(true).unstarted(r)));
+        http.setExecutor(Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().name("control").daemon(true).unstarted(r)));
         http.start();
         return c;
     }

@@ -44,8 +44,9 @@ public record InterfaceStatus(
 
     /** An interface whose capture never opened yet. */
     public static InterfaceStatus notCapturing(String iface, long reopens) {
-        return new InterfaceStatus(iface, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, reopens,
-                Map.of(), List.of(), List.of());
+        return new InterfaceStatus(
+                iface, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, reopens, Map.of(), List.of(),
+                List.of());
     }
 
     /** Half-open handshakes to one server port. */

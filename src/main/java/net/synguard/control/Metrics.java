@@ -22,19 +22,36 @@ final class Metrics {
         perInterfaceCounter("frames", "Frames captured", InterfaceStatus::frames);
         perInterfaceCounter("syns", "SYN segments (SYN set, ACK clear) seen", InterfaceStatus::syns);
         perInterfaceCounter("syn_acks", "SYN-ACK segments seen", InterfaceStatus::synAcks);
-        perInterfaceCounter("syn_acks_unsolicited", "SYN-ACKs matching no SYN (reflection at this host)", InterfaceStatus::synAcksUnsolicited);
-        perInterfaceCounter("handshakes_completed", "Handshakes completed (SYN, SYN-ACK, ACK)", InterfaceStatus::handshakesCompleted);
-        perInterfaceCounter("handshakes_refused", "Half-open handshakes closed by the server's RST", InterfaceStatus::handshakesRefused);
-        perInterfaceCounter("half_open_expired", "Half-open handshakes that timed out", InterfaceStatus::halfOpenExpired);
-        perInterfaceCounter("half_open_evicted", "Half-open entries evicted from a full table", InterfaceStatus::halfOpenEvicted);
+        perInterfaceCounter(
+                "syn_acks_unsolicited",
+                "SYN-ACKs matching no SYN (reflection at this host)",
+                InterfaceStatus::synAcksUnsolicited);
+        perInterfaceCounter(
+                "handshakes_completed",
+                "Handshakes completed (SYN, SYN-ACK, ACK)",
+                InterfaceStatus::handshakesCompleted);
+        perInterfaceCounter(
+                "handshakes_refused",
+                "Half-open handshakes closed by the server's RST",
+                InterfaceStatus::handshakesRefused);
+        perInterfaceCounter(
+                "half_open_expired", "Half-open handshakes that timed out", InterfaceStatus::halfOpenExpired);
+        perInterfaceCounter(
+                "half_open_evicted", "Half-open entries evicted from a full table", InterfaceStatus::halfOpenEvicted);
         perInterfaceCounter("attacks_started", "Attacks started", InterfaceStatus::attacksStarted);
         perInterfaceCounter("port_scans", "Slow SYN scans seen (not floods)", InterfaceStatus::portScans);
         perInterfaceCounter("capture_received", "Frames libpcap received", InterfaceStatus::captureReceived);
-        perInterfaceCounter("capture_kernel_drops", "Frames the kernel dropped: capture buffer full", InterfaceStatus::captureDropped);
-        perInterfaceCounter("capture_interface_drops", "Frames the interface dropped", InterfaceStatus::captureIfDropped);
-        perInterfaceCounter("capture_reopens", "Times the capture was reopened after an error", InterfaceStatus::reopens);
+        perInterfaceCounter(
+                "capture_kernel_drops",
+                "Frames the kernel dropped: capture buffer full",
+                InterfaceStatus::captureDropped);
+        perInterfaceCounter(
+                "capture_interface_drops", "Frames the interface dropped", InterfaceStatus::captureIfDropped);
+        perInterfaceCounter(
+                "capture_reopens", "Times the capture was reopened after an error", InterfaceStatus::reopens);
         perInterfaceGauge("syn_rate", "SYNs per second over the detection window", InterfaceStatus::synRate);
-        perInterfaceGauge("attacks_active", "Attacks in progress", i -> i.attacks().size());
+        perInterfaceGauge(
+                "attacks_active", "Attacks in progress", i -> i.attacks().size());
         perInterfaceGauge("sources_tracked", "Sources with per-source state", InterfaceStatus::sourcesTracked);
         GaugeWithCallback.builder()
                 .name("synguard_half_open")
@@ -58,7 +75,10 @@ final class Metrics {
                 })
                 .register(registry);
         daemonCounter("alert_events", "Alert events written", DaemonStatus::alertEvents);
-        daemonCounter("alert_log_dropped", "Alert events dropped: the alert log's queue was full", DaemonStatus::alertLogDropped);
+        daemonCounter(
+                "alert_log_dropped",
+                "Alert events dropped: the alert log's queue was full",
+                DaemonStatus::alertLogDropped);
         daemonCounter("hook_dropped", "Alert events the hook's queue could not take", DaemonStatus::hookDropped);
         daemonCounter("hook_failed", "Hook runs that failed or timed out", DaemonStatus::hookFailed);
         daemonCounter("config_reloads", "Configuration reloads applied", DaemonStatus::reloads);

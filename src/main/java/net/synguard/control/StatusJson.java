@@ -42,7 +42,11 @@ final class StatusJson {
                     .endObject();
             j.beginArray("half_open_by_port");
             for (InterfaceStatus.PortCount p : i.halfOpenByPort()) {
-                j.beginObject().field("address", p.address()).field("port", p.port()).field("half_open", p.halfOpen()).endObject();
+                j.beginObject()
+                        .field("address", p.address())
+                        .field("port", p.port())
+                        .field("half_open", p.halfOpen())
+                        .endObject();
             }
             j.endArray();
             j.field("sources_tracked", i.sourcesTracked())
@@ -55,7 +59,9 @@ final class StatusJson {
                     .field("reopens", i.reopens())
                     .endObject();
             j.beginObject("malformed");
-            i.malformed().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> j.field(e.getKey(), e.getValue()));
+            i.malformed().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> j.field(e.getKey(), e.getValue()));
             j.endObject();
             j.beginArray("attacks");
             for (AttackDetector.ActiveAttack a : i.attacks()) {
@@ -89,7 +95,8 @@ final class StatusJson {
                     .field("TCPReqQFullDrop", k.reqQFullDrop())
                     .field("TCPReqQFullDoCookies", k.reqQFullDoCookies());
             j.beginObject("syn_recv_by_port");
-            k.synRecvByPort().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            k.synRecvByPort().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> j.field(Integer.toString(e.getKey()), e.getValue()));
             j.endObject().endObject();
         }

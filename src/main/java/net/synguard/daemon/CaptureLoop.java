@@ -153,7 +153,11 @@ final class CaptureLoop implements Runnable, FrameHandler {
             return;
         }
         linkDown = !up;
-        DaemonEvents.captureError(sink, WallClock.nowNs(), iface, up ? "interface_up" : "interface_down",
+        DaemonEvents.captureError(
+                sink,
+                WallClock.nowNs(),
+                iface,
+                up ? "interface_up" : "interface_down",
                 up ? "the interface is up again; capturing" : "the interface is down: no frames until it is up");
     }
 
@@ -189,6 +193,4 @@ final class CaptureLoop implements Runnable, FrameHandler {
     String iface() {
         return iface;
     }
-
-
 }

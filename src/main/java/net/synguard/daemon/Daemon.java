@@ -52,7 +52,10 @@ public final class Daemon {
         this.configFile = configFile;
         this.hook = startConfig.alerts().hookCommand().isEmpty()
                 ? null
-                : new HookSink(alerts, startConfig.alerts().hookCommand(), startConfig.alerts().hookTimeout());
+                : new HookSink(
+                        alerts,
+                        startConfig.alerts().hookCommand(),
+                        startConfig.alerts().hookTimeout());
         this.sink = hook == null ? alerts : hook;
         this.kernel = new KernelWatcher(KernelView.ofDefaultProc());
         for (String iface : startConfig.interfaces()) {
@@ -66,7 +69,8 @@ public final class Daemon {
      * @throws IOException when the metrics/status address cannot be bound (in use, not local)
      */
     public void start() throws IOException {
-        control = ControlServer.start(startConfig.metrics().host(), startConfig.metrics().port(), this::status);
+        control = ControlServer.start(
+                startConfig.metrics().host(), startConfig.metrics().port(), this::status);
         for (CaptureLoop loop : loops) {
             threads.add(Thread.ofPlatform().name("capture-" + loop.iface()).start(loop));
         }
@@ -92,7 +96,8 @@ public final class Daemon {
 
     /** What the daemon sees now, from what each thread last published. */
     public DaemonStatus status() {
-        List<InterfaceStatus> interfaces = loops.stream().map(CaptureLoop::status).toList();
+        List<InterfaceStatus> interfaces =
+                loops.stream().map(CaptureLoop::status).toList();
         long reloadCount;
         long failures;
         synchronized (this) {

@@ -14,7 +14,8 @@ final class LinkState {
     /** True when up, false when down, null when the interface is gone or sysfs says nothing. */
     static Boolean isUp(String iface) {
         try {
-            String flags = Files.readString(Path.of("/sys/class/net", iface, "flags")).trim();
+            String flags =
+                    Files.readString(Path.of("/sys/class/net", iface, "flags")).trim();
             return (Integer.decode(flags) & IFF_UP) != 0;
         } catch (IOException | NumberFormatException e) {
             return null;

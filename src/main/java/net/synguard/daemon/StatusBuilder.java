@@ -31,7 +31,8 @@ final class StatusBuilder {
         Map<String, Long> malformed = new LinkedHashMap<>();
         p.decodeCounters().forEachNonZero(DecodeOutcome.Group.MALFORMED, malformed::put);
         List<InterfaceStatus.PortCount> ports = new ArrayList<>();
-        t.forEachPort((sHi, sLo, sPort, n) -> ports.add(new InterfaceStatus.PortCount(Addresses.format(sHi, sLo), sPort, n)));
+        t.forEachPort(
+                (sHi, sLo, sPort, n) -> ports.add(new InterfaceStatus.PortCount(Addresses.format(sHi, sLo), sPort, n)));
         ports.sort(Comparator.comparingInt(InterfaceStatus.PortCount::halfOpen).reversed());
         return new InterfaceStatus(
                 iface,

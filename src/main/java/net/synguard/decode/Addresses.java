@@ -95,7 +95,9 @@ public final class Addresses {
         }
         byte[] bytes = address.getAddress();
         if (bytes.length == 4) {
-            return Address.ofIpv4(((bytes[0] & 0xFF) << 24) | ((bytes[1] & 0xFF) << 16) | ((bytes[2] & 0xFF) << 8)
+            return Address.ofIpv4(((bytes[0] & 0xFF) << 24)
+                    | ((bytes[1] & 0xFF) << 16)
+                    | ((bytes[2] & 0xFF) << 8)
                     | (bytes[3] & 0xFF));
         }
         long hi = 0;

@@ -39,6 +39,7 @@ final class Ipv4Header {
     static final int MF = 0x2000;
     /** Fragment offset in 8-byte units, the low 13 bits. */
     static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
+
     static final int PROTOCOL_TCP = 6;
 
     private Ipv4Header() {}

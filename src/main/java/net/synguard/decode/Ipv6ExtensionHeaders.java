@@ -43,6 +43,7 @@ final class Ipv6ExtensionHeaders {
     static final int FRAGMENT_LENGTH = 8;
     /** Fragment offset in 8-byte units, the top 13 bits of the 16-bit field. */
     static final int FRAGMENT_OFFSET_MASK = 0xFFF8;
+
     static final int MORE_FRAGMENTS = 0x0001;
 
     /**

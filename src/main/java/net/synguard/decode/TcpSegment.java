@@ -224,7 +224,8 @@ public final class TcpSegment {
                 + " " + dstPort + " flags=0x" + Integer.toHexString(flags) + " seq=" + Integer.toUnsignedString(seq)
                 + " ack=" + Integer.toUnsignedString(ack) + " win=" + window + " hlen=" + headerLength + " len="
                 + payloadLength + " ttl=" + ttl + " mss=" + mss + " ws=" + windowScale + " sackOk=" + sackPermitted
-                + " ts=" + (hasTimestamps ? Integer.toUnsignedString(tsVal) + "/" + Integer.toUnsignedString(tsEcr) : "-")
+                + " ts="
+                + (hasTimestamps ? Integer.toUnsignedString(tsVal) + "/" + Integer.toUnsignedString(tsEcr) : "-")
                 + (optionsMalformed ? " optionsMalformed" : "") + (fragmented ? " fragmented" : "") + " vlans="
                 + vlanCount + " l3=" + l3Offset + " l4=" + l4Offset + "]";
     }

@@ -18,6 +18,7 @@ final class Attack {
     Verdict lastVerdict;
     /** Packet time of the last tick whose SYN rate was at or above the end level. */
     long lastLoudNs;
+
     long lastTickNs;
     long lastTickSyns;
 

@@ -33,8 +33,10 @@ final class AttackEvents {
         body(j, a, v, nowNs);
         thresholds(j);
         context.addTo(j);
-        sink.publish("attack_started", j.build(), summary("attack_started", a, v, nowNs)
-                + " (" + a.trigger.replace('_', ' ') + " over threshold)");
+        sink.publish(
+                "attack_started",
+                j.build(),
+                summary("attack_started", a, v, nowNs) + " (" + a.trigger.replace('_', ' ') + " over threshold)");
     }
 
     void update(Attack a, Verdict v, long nowNs) {
@@ -51,11 +53,20 @@ final class AttackEvents {
     private static String summary(String event, Attack a, Verdict v, long nowNs) {
         DestinationStats d = a.target;
         StringBuilder s = new StringBuilder(160)
-                .append(event).append(' ').append(a.id).append(": ").append(v.classification().label())
-                .append(" SYN flood on ").append(a.targetText)
-                .append(", ").append(Math.round(d.synRate(nowNs))).append(" SYN/s, ")
-                .append(d.halfOpen()).append(" half-open, ")
-                .append(v.distinctSources()).append(" sources");
+                .append(event)
+                .append(' ')
+                .append(a.id)
+                .append(": ")
+                .append(v.classification().label())
+                .append(" SYN flood on ")
+                .append(a.targetText)
+                .append(", ")
+                .append(Math.round(d.synRate(nowNs)))
+                .append(" SYN/s, ")
+                .append(d.halfOpen())
+                .append(" half-open, ")
+                .append(v.distinctSources())
+                .append(" sources");
         if (!v.topSources().isEmpty() && v.classification() == Classification.FEW_SOURCES) {
             s.append(", top ").append(v.topSources().getFirst().address());
         }
@@ -84,9 +95,16 @@ final class AttackEvents {
                 .field("syns_dropped", 0)
                 .endObject();
         context.addTo(j);
-        sink.publish("attack_ended", j.build(), summary("attack_ended", a, v, nowNs)
-                + String.format(java.util.Locale.ROOT, " (%s after %.1f s, peak %d SYN/s)",
-                        reason, seconds(activeUntil - a.startNs), Math.round(a.peakSynRate)));
+        sink.publish(
+                "attack_ended",
+                j.build(),
+                summary("attack_ended", a, v, nowNs)
+                        + String.format(
+                                java.util.Locale.ROOT,
+                                " (%s after %.1f s, peak %d SYN/s)",
+                                reason,
+                                seconds(activeUntil - a.startNs),
+                                Math.round(a.peakSynRate)));
     }
 
     private static JsonLine head(String event, Attack a, long nowNs) {

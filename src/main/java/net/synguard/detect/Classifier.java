@@ -72,11 +72,13 @@ final class Classifier {
         Classification c;
         if (share >= cfg.classify().fewSourcesShare()) {
             boolean slow = d.synRate(nowNs) < cfg.destination().synRate();
-            boolean oneSource = (double) firstSuspectSyns / syns >= cfg.classify().fewSourcesShare();
+            boolean oneSource =
+                    (double) firstSuspectSyns / syns >= cfg.classify().fewSourcesShare();
             c = slow && oneSource && d.distinctPorts() >= cfg.classify().scanMinPorts()
                     ? Classification.PORT_SCAN
                     : Classification.FEW_SOURCES;
-        } else if (distinct >= cfg.classify().spoofedMinSources() && perSource <= cfg.classify().spoofedMaxRepeat()) {
+        } else if (distinct >= cfg.classify().spoofedMinSources()
+                && perSource <= cfg.classify().spoofedMaxRepeat()) {
             c = Classification.SPOOFED;
         } else {
             c = Classification.DISTRIBUTED;

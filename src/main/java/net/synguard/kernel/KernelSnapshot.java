@@ -35,8 +35,13 @@ public record KernelSnapshot(
     static KernelSnapshot of(long readTimeNs, TcpExtCounters counters, SynRecvCounts sockets) {
         List<Listener> listeners = new ArrayList<>(sockets.listeners());
         listeners.sort((a, b) -> a.local().compareTo(b.local()));
-        return new KernelSnapshot(readTimeNs, counters, sockets.synRecvByPort(), sockets.synRecvByEndpoint(),
-                sockets.synRecvTotal(), listeners);
+        return new KernelSnapshot(
+                readTimeNs,
+                counters,
+                sockets.synRecvByPort(),
+                sockets.synRecvByEndpoint(),
+                sockets.synRecvTotal(),
+                listeners);
     }
 
     /** Accept-queue lengths summed over the listeners on each port (IPv4, IPv6, SO_REUSEPORT groups). */
@@ -99,7 +104,9 @@ public record KernelSnapshot(
                 if (i > 0) {
                     line.append(' ');
                 }
-                line.append(ports.get(i).getKey()).append(':').append(ports.get(i).getValue());
+                line.append(ports.get(i).getKey())
+                        .append(':')
+                        .append(ports.get(i).getValue());
             }
             if (ports.size() > DESCRIBED_PORTS) {
                 line.append(" +").append(ports.size() - DESCRIBED_PORTS).append(" more");
@@ -110,7 +117,10 @@ public record KernelSnapshot(
         for (Listener listener : listeners) {
             acceptQueue += listener.acceptQueue();
         }
-        line.append(" listeners=").append(listeners.size()).append(" accept_queue=").append(acceptQueue);
+        line.append(" listeners=")
+                .append(listeners.size())
+                .append(" accept_queue=")
+                .append(acceptQueue);
         long[] values = counters.toArray();
         for (int i = 0; i < values.length; i++) {
             line.append(' ').append(TcpExtCounters.NAMES.get(i)).append('=');

@@ -64,23 +64,29 @@ public final class NetstatParser {
             String valueText = reader.readLine();
             lineNumber++;
             if (valueText == null) {
-                throw new ProcFormatException(source, headerLine,
-                        "header '" + section + ":' has no values line after it (file truncated?)");
+                throw new ProcFormatException(
+                        source, headerLine, "header '" + section + ":' has no values line after it (file truncated?)");
             }
             List<String> counts = fields(valueText);
             if (counts.isEmpty()) {
-                throw new ProcFormatException(source, lineNumber,
-                        "empty line after header '" + section + ":' (expected its values)");
+                throw new ProcFormatException(
+                        source, lineNumber, "empty line after header '" + section + ":' (expected its values)");
             }
             String valueSection = sectionOf(counts.getFirst(), source, lineNumber);
             if (!valueSection.equals(section)) {
-                throw new ProcFormatException(source, lineNumber, "values line '" + valueSection
-                        + ":' after header '" + section + ":' (expected '" + section + ":')");
+                throw new ProcFormatException(
+                        source,
+                        lineNumber,
+                        "values line '" + valueSection + ":' after header '" + section + ":' (expected '" + section
+                                + ":')");
             }
             if (counts.size() != names.size()) {
-                throw new ProcFormatException(source, lineNumber, section + " has " + (counts.size() - 1)
-                        + " values for " + (names.size() - 1) + " names on line " + headerLine
-                        + " (expected one value per name)");
+                throw new ProcFormatException(
+                        source,
+                        lineNumber,
+                        section + " has " + (counts.size() - 1)
+                                + " values for " + (names.size() - 1) + " names on line " + headerLine
+                                + " (expected one value per name)");
             }
             long[] parsed = new long[counts.size()];
             for (int i = 1; i < counts.size(); i++) {
@@ -112,8 +118,8 @@ public final class NetstatParser {
         for (int i = 0; i < text.length(); i++) {
             int digit = text.charAt(i) - '0';
             if (digit < 0 || digit > 9) {
-                throw new ProcFormatException(source, line,
-                        name + " = '" + text + "' (expected an unsigned decimal count)");
+                throw new ProcFormatException(
+                        source, line, name + " = '" + text + "' (expected an unsigned decimal count)");
             }
             value = value > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : value * 10 + digit;
         }

@@ -42,8 +42,16 @@ import net.synguard.decode.TcpSegment;
 public final class SocketTableParser {
     static final String DEFAULT_SOURCE = "/proc/net/tcp";
     private static final String[] COLUMNS = {
-        "sl", "local_address", "rem_address", "st", "tx_queue:rx_queue", "tr:tm->when", "retrnsmt", "uid",
-        "timeout", "inode"
+        "sl",
+        "local_address",
+        "rem_address",
+        "st",
+        "tx_queue:rx_queue",
+        "tr:tm->when",
+        "retrnsmt",
+        "uid",
+        "timeout",
+        "inode"
     };
     private static final String FORMAT =
             " (expected: sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...)";
@@ -101,8 +109,11 @@ public final class SocketTableParser {
         }
         int digits = colon - start;
         if ((digits != 8 && digits != 32) || end - colon != 5) {
-            throw error(source, lineNumber, "local_address '" + line.substring(start, end)
-                    + "' (expected 8 or 32 hex digits, ':', 4 hex digits)");
+            throw error(
+                    source,
+                    lineNumber,
+                    "local_address '" + line.substring(start, end)
+                            + "' (expected 8 or 32 hex digits, ':', 4 hex digits)");
         }
         long hi;
         long lo;
@@ -113,9 +124,11 @@ public final class SocketTableParser {
         } else {
             // IPv4-mapped addresses (a dual-stack listener's IPv4 peers) come out as the IPv4
             // address, the same key the decoder gives, so tcp and tcp6 add up per address.
-            hi = pack(word(line, start, littleEndian, source, lineNumber),
+            hi = pack(
+                    word(line, start, littleEndian, source, lineNumber),
                     word(line, start + 8, littleEndian, source, lineNumber));
-            lo = pack(word(line, start + 16, littleEndian, source, lineNumber),
+            lo = pack(
+                    word(line, start + 16, littleEndian, source, lineNumber),
                     word(line, start + 24, littleEndian, source, lineNumber));
         }
         int port = (int) hex(line, colon + 1, end, "local port", source, lineNumber);
@@ -134,8 +147,11 @@ public final class SocketTableParser {
         end = tokenEnd(line, start);
         colon = line.indexOf(':', start);
         if (colon < 0 || colon >= end || colon - start > 8 || end - colon - 1 > 8) {
-            throw error(source, lineNumber, "tx_queue:rx_queue '" + line.substring(start, end)
-                    + "' (expected two groups of up to 8 hex digits)");
+            throw error(
+                    source,
+                    lineNumber,
+                    "tx_queue:rx_queue '" + line.substring(start, end)
+                            + "' (expected two groups of up to 8 hex digits)");
         }
         hex(line, start, colon, "tx_queue", source, lineNumber);
         long rxQueue = hex(line, colon + 1, end, "rx_queue", source, lineNumber);
@@ -181,8 +197,11 @@ public final class SocketTableParser {
         for (int i = from; i < to; i++) {
             int digit = hexDigit(line.charAt(i));
             if (digit < 0) {
-                throw error(source, lineNumber, what + " has '" + line.charAt(i) + "' in '"
-                        + line.substring(from, to) + "' (expected hex digits)");
+                throw error(
+                        source,
+                        lineNumber,
+                        what + " has '" + line.charAt(i) + "' in '" + line.substring(from, to)
+                                + "' (expected hex digits)");
             }
             value = (value << 4) | digit;
         }

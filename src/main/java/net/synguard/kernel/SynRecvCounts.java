@@ -21,6 +21,7 @@ import java.util.TreeMap;
 public final class SynRecvCounts {
     /** include/net/tcp_states.h; /proc prints request sockets (TCP_NEW_SYN_RECV) as this too. */
     public static final int TCP_SYN_RECV = 0x03;
+
     public static final int TCP_LISTEN = 0x0A;
 
     private final int[] synRecvByPort = new int[0x10000];

@@ -38,7 +38,12 @@ public record TcpExtCounters(
 
     public TcpExtCounters {
         long[] values = {
-            syncookiesSent, syncookiesRecv, syncookiesFailed, listenOverflows, listenDrops, tcpReqQFullDrop,
+            syncookiesSent,
+            syncookiesRecv,
+            syncookiesFailed,
+            listenOverflows,
+            listenDrops,
+            tcpReqQFullDrop,
             tcpReqQFullDoCookies
         };
         for (int i = 0; i < values.length; i++) {
@@ -56,7 +61,12 @@ public record TcpExtCounters(
     /** Values in {@link #NAMES} order. */
     public long[] toArray() {
         return new long[] {
-            syncookiesSent, syncookiesRecv, syncookiesFailed, listenOverflows, listenDrops, tcpReqQFullDrop,
+            syncookiesSent,
+            syncookiesRecv,
+            syncookiesFailed,
+            listenOverflows,
+            listenDrops,
+            tcpReqQFullDrop,
             tcpReqQFullDoCookies
         };
     }

@@ -36,7 +36,8 @@ final class AnswerRules {
     private AnswerRules() {}
 
     static boolean answerable(TcpSegment s, byte[] frame) {
-        if (frame == null || s.l3Offset() != ETHERNET_HEADER_LENGTH + VLAN_TAG_LENGTH * s.vlanCount()
+        if (frame == null
+                || s.l3Offset() != ETHERNET_HEADER_LENGTH + VLAN_TAG_LENGTH * s.vlanCount()
                 || frame.length < s.l3Offset()) {
             return false;
         }

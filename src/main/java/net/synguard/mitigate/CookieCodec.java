@@ -100,8 +100,7 @@ public final class CookieCodec {
             long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, int clientIsn, int mss, long nowNs) {
         KeyRing ring = keys.ring();
         long counter = Math.floorDiv(nowNs, periodNs);
-        CookieSecret s =
-                ring.previous() != null && counter < ring.switchCounter() ? ring.previous() : ring.current();
+        CookieSecret s = ring.previous() != null && counter < ring.switchCounter() ? ring.previous() : ring.current();
         long ports = ports(cPort, sPort);
         int h1 = (int) SipHash24.hash(s.k1a(), s.k1b(), cHi, cLo, sHi, sLo, ports | isnWord(clientIsn));
         int h2 = (int) SipHash24.hash(s.k2a(), s.k2b(), cHi, cLo, sHi, sLo, ports | (counter << 32));
@@ -127,7 +126,8 @@ public final class CookieCodec {
             index = check(ring.current(), cHi, cLo, sHi, sLo, ports, cookie, clientIsn, now, firstCurrent, now);
         }
         if (index == INVALID && now - 1 < firstCurrent) {
-            index = check(previous, cHi, cLo, sHi, sLo, ports, cookie, clientIsn, now, Long.MIN_VALUE, firstCurrent - 1);
+            index = check(
+                    previous, cHi, cLo, sHi, sLo, ports, cookie, clientIsn, now, Long.MIN_VALUE, firstCurrent - 1);
         }
         return index;
     }

@@ -113,8 +113,10 @@ public final class CookieKeys {
             } catch (IOException e) {
                 throw new CookieKeysException("cannot write cookie key file " + file + ": " + reason(e), e);
             } catch (UnsupportedOperationException e) {
-                throw new CookieKeysException("cannot write cookie key file " + file
-                        + ": its file system has no POSIX permissions (expected: one that can make it mode 0600)", e);
+                throw new CookieKeysException(
+                        "cannot write cookie key file " + file
+                                + ": its file system has no POSIX permissions (expected: one that can make it mode 0600)",
+                        e);
             }
         }
         return keys;
@@ -171,7 +173,8 @@ public final class CookieKeys {
             return false;
         }
         long switchCounter = counter + 1;
-        ring = new KeyRing(freshSecret(random), r.current(), switchCounter * periodNs, switchCounter, nowNs + rotationNs);
+        ring = new KeyRing(
+                freshSecret(random), r.current(), switchCounter * periodNs, switchCounter, nowNs + rotationNs);
         rotations++;
         trySave();
         return true;
@@ -221,7 +224,8 @@ public final class CookieKeys {
             return;
         }
         byte[] bytes = encode(ring);
-        Path tmp = Files.createTempFile(dir, "." + FILE_NAME + "-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path tmp = Files.createTempFile(
+                dir, "." + FILE_NAME + "-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
             Files.setPosixFilePermissions(tmp, OWNER_ONLY); // in case the umask took bits away
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -231,7 +235,8 @@ public final class CookieKeys {
                 }
                 ch.force(true);
             }
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -263,8 +268,9 @@ public final class CookieKeys {
             }
         }
         if (buf.position() != FILE_SIZE) {
-            throw new IllegalStateException("is " + (buf.position() > FILE_SIZE ? "more than " + FILE_SIZE : buf.position())
-                    + " bytes (expected: " + FILE_SIZE + ")");
+            throw new IllegalStateException(
+                    "is " + (buf.position() > FILE_SIZE ? "more than " + FILE_SIZE : buf.position())
+                            + " bytes (expected: " + FILE_SIZE + ")");
         }
         return decode(buf.flip(), periodNs);
     }

@@ -15,8 +15,7 @@ package net.synguard.mitigate;
  * @param rotationDueNs packet time of the next rotation; {@link CookieKeys#NOT_SCHEDULED} until the
  *     first packet
  */
-record KeyRing(
-        CookieSecret current, CookieSecret previous, long switchAtNs, long switchCounter, long rotationDueNs) {
+record KeyRing(CookieSecret current, CookieSecret previous, long switchAtNs, long switchCounter, long rotationDueNs) {
 
     KeyRing withRotationDue(long dueNs) {
         return new KeyRing(current, previous, switchAtNs, switchCounter, dueNs);

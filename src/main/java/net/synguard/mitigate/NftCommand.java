@@ -45,7 +45,13 @@ record NftCommand(Kind kind, long hi, long lo, int port, long timeoutMs, long en
         }
         String set = "element " + NftRuleset.QUALIFIED + " " + name + " { ";
         String timed = timeoutMs > 0 ? element + " timeout " + timeoutMs + "ms" : element;
-        line.append("add ").append(set).append(timed).append(" }; delete ").append(set).append(element).append(" }");
+        line.append("add ")
+                .append(set)
+                .append(timed)
+                .append(" }; delete ")
+                .append(set)
+                .append(element)
+                .append(" }");
         if (kind == Kind.VERIFY || kind == Kind.BLOCK || kind == Kind.ACTIVATE) {
             line.append("; add ").append(set).append(timed).append(" }");
         }

@@ -40,6 +40,7 @@ public final class NftController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NftController.class);
     /** Commands per nft line: about 250 characters each, so lines stay near 4 KiB. */
     static final int MAX_BATCH = 16;
+
     private static final long IDLE_POLL_MS = 50;
 
     /** What the daemon turns into {@code mitigation_error} events. */
@@ -73,8 +74,13 @@ public final class NftController implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(List.of("nft"), 4096, Duration.ofSeconds(2), Duration.ofSeconds(10),
-                    Duration.ofMillis(100), Duration.ofSeconds(30));
+            return new Options(
+                    List.of("nft"),
+                    4096,
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(30));
         }
 
         public Options withCommand(List<String> newCommand) {
@@ -132,7 +138,9 @@ public final class NftController implements AutoCloseable {
     public boolean setUp() {
         String error = runScript(List.of("-f", "-"), ruleset.script(), "set-up");
         if (error == null) {
-            LOG.info("nftables table {} installed ({} protected services)", NftRuleset.QUALIFIED,
+            LOG.info(
+                    "nftables table {} installed ({} protected services)",
+                    NftRuleset.QUALIFIED,
                     ruleset.services().size());
         }
         return error == null;
@@ -172,7 +180,8 @@ public final class NftController implements AutoCloseable {
         try {
             if (!p.waitFor(options.setUpTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                return report("nft " + what + ": no answer within " + options.setUpTimeout().toMillis() + " ms");
+                return report("nft " + what + ": no answer within "
+                        + options.setUpTimeout().toMillis() + " ms");
             }
             reader.join(1000);
         } catch (InterruptedException e) {

@@ -65,7 +65,8 @@ public final class NftLatency {
 
     @Override
     public synchronized String toString() {
-        return String.format("n=%d mean=%.3fms p50<=%.3fms p99<=%.3fms max=%.3fms", count, meanNs() / 1e6,
-                quantileUpperUs(0.5) / 1e3, quantileUpperUs(0.99) / 1e3, maxNs / 1e6);
+        return String.format(
+                "n=%d mean=%.3fms p50<=%.3fms p99<=%.3fms max=%.3fms",
+                count, meanNs() / 1e6, quantileUpperUs(0.5) / 1e3, quantileUpperUs(0.99) / 1e3, maxNs / 1e6);
     }
 }

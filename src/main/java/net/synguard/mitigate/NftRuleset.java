@@ -75,32 +75,86 @@ public final class NftRuleset {
         t.append("table ").append(QUALIFIED).append(" {\n");
         for (String f : List.of("4", "6")) {
             String addr = f.equals("4") ? "ipv4_addr" : "ipv6_addr";
-            t.append("    set verified").append(f).append(" { type ").append(addr).append("; flags timeout; }\n");
-            t.append("    set blocked").append(f).append(" { type ").append(addr).append("; flags timeout; }\n");
-            t.append("    set protected").append(f).append(" { type ").append(addr).append(" . inet_service;")
-                    .append(elements(f.equals("4"), false)).append(" }\n");
-            t.append("    set protected_hosts").append(f).append(" { type ").append(addr).append(";")
-                    .append(elements(f.equals("4"), true)).append(" }\n");
+            t.append("    set verified")
+                    .append(f)
+                    .append(" { type ")
+                    .append(addr)
+                    .append("; flags timeout; }\n");
+            t.append("    set blocked")
+                    .append(f)
+                    .append(" { type ")
+                    .append(addr)
+                    .append("; flags timeout; }\n");
+            t.append("    set protected")
+                    .append(f)
+                    .append(" { type ")
+                    .append(addr)
+                    .append(" . inet_service;")
+                    .append(elements(f.equals("4"), false))
+                    .append(" }\n");
+            t.append("    set protected_hosts")
+                    .append(f)
+                    .append(" { type ")
+                    .append(addr)
+                    .append(";")
+                    .append(elements(f.equals("4"), true))
+                    .append(" }\n");
             t.append("    set active").append(f).append(" { type ").append(addr).append(" . inet_service; }\n");
-            t.append("    set active_hosts").append(f).append(" { type ").append(addr).append("; }\n");
+            t.append("    set active_hosts")
+                    .append(f)
+                    .append(" { type ")
+                    .append(addr)
+                    .append("; }\n");
         }
         t.append("    chain prerouting {\n");
         t.append("        type filter hook prerouting priority raw; policy accept;\n");
         for (String f : List.of("4", "6")) {
             String ip = f.equals("4") ? "ip" : "ip6";
             String syn = "        tcp flags & (syn | ack) == syn ";
-            t.append(syn).append(ip).append(" saddr @blocked").append(f).append(' ').append(ip)
-                    .append(" daddr . tcp dport @protected").append(f).append(" counter drop comment \"blocked")
-                    .append(f).append("\"\n");
-            t.append(syn).append(ip).append(" saddr @blocked").append(f).append(' ').append(ip)
-                    .append(" daddr @protected_hosts").append(f).append(" counter drop comment \"blocked")
-                    .append(f).append(" every port\"\n");
-            t.append(syn).append(ip).append(" daddr . tcp dport @active").append(f).append(' ').append(ip)
-                    .append(" saddr != @verified").append(f).append(" counter drop comment \"unverified")
-                    .append(f).append("\"\n");
-            t.append(syn).append(ip).append(" daddr @active_hosts").append(f).append(' ').append(ip)
-                    .append(" saddr != @verified").append(f).append(" counter drop comment \"unverified")
-                    .append(f).append(" every port\"\n");
+            t.append(syn)
+                    .append(ip)
+                    .append(" saddr @blocked")
+                    .append(f)
+                    .append(' ')
+                    .append(ip)
+                    .append(" daddr . tcp dport @protected")
+                    .append(f)
+                    .append(" counter drop comment \"blocked")
+                    .append(f)
+                    .append("\"\n");
+            t.append(syn)
+                    .append(ip)
+                    .append(" saddr @blocked")
+                    .append(f)
+                    .append(' ')
+                    .append(ip)
+                    .append(" daddr @protected_hosts")
+                    .append(f)
+                    .append(" counter drop comment \"blocked")
+                    .append(f)
+                    .append(" every port\"\n");
+            t.append(syn)
+                    .append(ip)
+                    .append(" daddr . tcp dport @active")
+                    .append(f)
+                    .append(' ')
+                    .append(ip)
+                    .append(" saddr != @verified")
+                    .append(f)
+                    .append(" counter drop comment \"unverified")
+                    .append(f)
+                    .append("\"\n");
+            t.append(syn)
+                    .append(ip)
+                    .append(" daddr @active_hosts")
+                    .append(f)
+                    .append(' ')
+                    .append(ip)
+                    .append(" saddr != @verified")
+                    .append(f)
+                    .append(" counter drop comment \"unverified")
+                    .append(f)
+                    .append(" every port\"\n");
         }
         t.append("    }\n");
         t.append("}\n");

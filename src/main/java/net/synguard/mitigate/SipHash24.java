@@ -33,15 +33,14 @@ final class SipHash24 {
         // Blocks 0..4 are the words, block 5 the length word; block 6 is finalisation (v2 ^= 0xff,
         // four rounds). C2 unrolls this loop.
         for (int block = 0; block < 7; block++) {
-            long m =
-                    switch (block) {
-                        case 0 -> m0;
-                        case 1 -> m1;
-                        case 2 -> m2;
-                        case 3 -> m3;
-                        case 4 -> m4;
-                        default -> LENGTH_40;
-                    };
+            long m = switch (block) {
+                case 0 -> m0;
+                case 1 -> m1;
+                case 2 -> m2;
+                case 3 -> m3;
+                case 4 -> m4;
+                default -> LENGTH_40;
+            };
             int rounds;
             if (block < 6) {
                 v3 ^= m;

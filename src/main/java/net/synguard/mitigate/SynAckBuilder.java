@@ -72,12 +72,14 @@ public final class SynAckBuilder {
     private static final int MSS_OPTION_LENGTH = 4;
     /** NOP, NOP, then kind 8 length 10: the layout Linux writes when SACK-permitted is not sent. */
     private static final int TIMESTAMPS_OPTION_LENGTH = 12;
+
     private static final int NOP = 1;
     private static final int MSS_KIND = 2;
     private static final int TIMESTAMPS_KIND = 8;
     private static final int PROTOCOL_TCP = 6;
     /** Don't Fragment, with ID 0: what {@code ip_build_and_send_pkt} (net/ipv4/ip_output.c) sends for SYN-ACKs. */
     private static final int IPV4_DF = 0x4000;
+
     private static final int SYN_ACK = TcpSegment.SYN | TcpSegment.ACK;
 
     private final int linkType;
@@ -128,8 +130,8 @@ public final class SynAckBuilder {
      * with {@code tsVal} and the SYN's TSval as TSecr when the SYN offered timestamps; when it did
      * not, the answer has the MSS option only (RFC 7323 section 3.2).
      */
-    public int synAckWithTimestamps(byte[] frame, TcpSegment syn, int seq, int ack, int window, int mss, int tsVal,
-            byte[] out) {
+    public int synAckWithTimestamps(
+            byte[] frame, TcpSegment syn, int seq, int ack, int window, int mss, int tsVal, byte[] out) {
         return synAck(frame, syn, seq, ack, window, mss, syn.hasTimestamps(), tsVal, out);
     }
 
@@ -149,8 +151,16 @@ public final class SynAckBuilder {
         return write(frame, received, TcpSegment.RST, seq, 0, 0, -1, false, 0, out);
     }
 
-    private int synAck(byte[] frame, TcpSegment syn, int seq, int ack, int window, int mss, boolean timestamps,
-            int tsVal, byte[] out) {
+    private int synAck(
+            byte[] frame,
+            TcpSegment syn,
+            int seq,
+            int ack,
+            int window,
+            int mss,
+            boolean timestamps,
+            int tsVal,
+            byte[] out) {
         if (mss < 1 || mss > 0xFFFF) {
             throw new IllegalArgumentException("MSS " + mss + " out of range (expected 1-65535)");
         }
@@ -161,16 +171,25 @@ public final class SynAckBuilder {
     }
 
     /** {@code mss < 0}: no options. The caller has checked that {@code in} is answerable. */
-    private static int write(byte[] frame, TcpSegment in, int flags, int seq, int ack, int window, int mss,
-            boolean timestamps, int tsVal, byte[] out) {
+    private static int write(
+            byte[] frame,
+            TcpSegment in,
+            int flags,
+            int seq,
+            int ack,
+            int window,
+            int mss,
+            boolean timestamps,
+            int tsVal,
+            byte[] out) {
         if (window < 0 || window > 0xFFFF) {
             throw new IllegalArgumentException("window " + window + " out of range (expected 0-65535)");
         }
         boolean v4 = in.ipVersion() == 4;
         int l3 = in.l3Offset();
         int l4 = l3 + (v4 ? IPV4_HEADER_LENGTH : IPV6_HEADER_LENGTH);
-        int tcpLength = TCP_HEADER_LENGTH + (mss < 0 ? 0 : MSS_OPTION_LENGTH)
-                + (timestamps ? TIMESTAMPS_OPTION_LENGTH : 0);
+        int tcpLength =
+                TCP_HEADER_LENGTH + (mss < 0 ? 0 : MSS_OPTION_LENGTH) + (timestamps ? TIMESTAMPS_OPTION_LENGTH : 0);
         int length = l4 + tcpLength;
         if (out.length < length) {
             throw new IllegalArgumentException("output buffer of " + out.length + " bytes (expected " + length

@@ -62,9 +62,10 @@ public final class Pipeline implements FrameHandler {
                 clock::nowNs);
         long halfOpenTimeoutNs = HalfOpenTimeout.nanos(
                 cfg.track().synackRetries(), cfg.track().initialRto().toNanos());
-        this.tracker = new HandshakeTracker(cfg.track().capacity(), halfOpenTimeoutNs, TRACK_SEED, new PressureFeed(pressure));
-        this.detector = new AttackDetector(
-                cfg.detect(), pressure, sink, cfg.alerts().topSources(), halfOpenTimeoutNs, context);
+        this.tracker =
+                new HandshakeTracker(cfg.track().capacity(), halfOpenTimeoutNs, TRACK_SEED, new PressureFeed(pressure));
+        this.detector =
+                new AttackDetector(cfg.detect(), pressure, sink, cfg.alerts().topSources(), halfOpenTimeoutNs, context);
         this.tickNs = cfg.capture().tick().toNanos();
     }
 
@@ -88,8 +89,7 @@ public final class Pipeline implements FrameHandler {
                 unprotected++;
                 return;
             }
-            DestinationStats d = pressure.onSyn(
-                    seg.srcHi(), seg.srcLo(), seg.dstHi(), seg.dstLo(), seg.dstPort(), now);
+            DestinationStats d = pressure.onSyn(seg.srcHi(), seg.srcLo(), seg.dstHi(), seg.dstLo(), seg.dstPort(), now);
             tracker.onSegment(seg, now);
             detector.onSyn(d, now);
             return;

@@ -57,6 +57,7 @@ final class HalfOpenTable {
      * offset of 6 longs puts every bucket's line on a 64-byte boundary.
      */
     private static final int HEAD_BASE = 6;
+
     private static final int AGE_SHIFT = 10;
 
     private static final long ONES = 0x0101_0101_0101_0101L;
@@ -70,6 +71,7 @@ final class HalfOpenTable {
      * and before this the tags, the ages and the eight entries were each a cache miss.
      */
     private final long[] heads;
+
     private final int bucketMask;
     private final long seed;
 
@@ -172,7 +174,8 @@ final class HalfOpenTable {
         int way = slot & (WAYS - 1);
         int ageLong = head + 1 + (way >>> 1);
         int ageShift = (way & 1) << 5;
-        heads[ageLong] = (heads[ageLong] & ~(0xFFFF_FFFFL << ageShift)) | ((nowNs >>> AGE_SHIFT) & 0xFFFF_FFFFL) << ageShift;
+        heads[ageLong] =
+                (heads[ageLong] & ~(0xFFFF_FFFFL << ageShift)) | ((nowNs >>> AGE_SHIFT) & 0xFFFF_FFFFL) << ageShift;
         int tagShift = way << 3;
         heads[head] = (heads[head] & ~(0xFFL << tagShift)) | (fingerprint(h) << tagShift);
     }

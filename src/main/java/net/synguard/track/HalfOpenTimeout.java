@@ -49,12 +49,10 @@ public final class HalfOpenTimeout {
      */
     public static long nanos(int synackRetries, long initialRtoNs, long rtoMaxNs) {
         if (synackRetries < 0 || synackRetries > 255) {
-            throw new IllegalArgumentException(
-                    "tcp_synack_retries: " + synackRetries + " (expected: 0..255)");
+            throw new IllegalArgumentException("tcp_synack_retries: " + synackRetries + " (expected: 0..255)");
         }
         if (initialRtoNs <= 0) {
-            throw new IllegalArgumentException(
-                    "initial RTO: " + initialRtoNs + " ns (expected: > 0)");
+            throw new IllegalArgumentException("initial RTO: " + initialRtoNs + " ns (expected: > 0)");
         }
         if (rtoMaxNs < initialRtoNs) {
             throw new IllegalArgumentException(

@@ -7,10 +7,10 @@ import static net.synguard.track.HalfOpenTable.ISNS;
 import static net.synguard.track.HalfOpenTable.LAST_NS;
 import static net.synguard.track.HalfOpenTable.META;
 import static net.synguard.track.HalfOpenTable.PORT_COUNTED;
-import static net.synguard.track.HalfOpenTable.S_HI;
-import static net.synguard.track.HalfOpenTable.S_LO;
 import static net.synguard.track.HalfOpenTable.SYN_ACK_RTX_SHIFT;
 import static net.synguard.track.HalfOpenTable.SYN_RTX_SHIFT;
+import static net.synguard.track.HalfOpenTable.S_HI;
+import static net.synguard.track.HalfOpenTable.S_LO;
 
 import net.synguard.decode.TcpSegment;
 
@@ -94,7 +94,8 @@ public final class HandshakeTracker {
             throw new IllegalArgumentException("half-open timeout: " + halfOpenTimeoutNs + " ns (expected: > 0)");
         }
         if (listener == null) {
-            throw new IllegalArgumentException("listener: null (expected: a listener, or HandshakeListener.ignoring())");
+            throw new IllegalArgumentException(
+                    "listener: null (expected: a listener, or HandshakeListener.ignoring())");
         }
         this.table = new HalfOpenTable(capacity, seed);
         this.portCounts = new PortCounts(portCapacity, seed ^ 0x5DEE_CE66_DL);
@@ -160,8 +161,8 @@ public final class HandshakeTracker {
         size++;
         synSeen++;
         syns++;
-        int mark = listener.opened(cHi, cLo, sHi, sLo, seg.srcPort(), seg.dstPort(), nowNs)
-                & HandshakeListener.MARK_MASK;
+        int mark =
+                listener.opened(cHi, cLo, sHi, sLo, seg.srcPort(), seg.dstPort(), nowNs) & HandshakeListener.MARK_MASK;
         if (mark != 0) {
             table.set(slot, META, meta | (long) mark << HalfOpenTable.MARK_SHIFT);
         }
@@ -464,8 +465,9 @@ public final class HandshakeTracker {
         return switch (state) {
             case HandshakeState.SYN_SEEN -> synSeen;
             case HandshakeState.SYN_ACK_SEEN -> synAckSeen;
-            default -> throw new IllegalArgumentException(
-                    "handshake state: " + state + " (expected: SYN_SEEN=1 or SYN_ACK_SEEN=2)");
+            default ->
+                throw new IllegalArgumentException(
+                        "handshake state: " + state + " (expected: SYN_SEEN=1 or SYN_ACK_SEEN=2)");
         };
     }
 

@@ -26,7 +26,8 @@ class HookSinkTest {
             hook.publish("attack_ended", "{\"event\":\"attack_ended\"}", "s");
         }
         assertThat(passedOn).hasSize(2);
-        assertThat(Files.readAllLines(out)).containsExactly("{\"event\":\"attack_started\"}", "{\"event\":\"attack_ended\"}");
+        assertThat(Files.readAllLines(out))
+                .containsExactly("{\"event\":\"attack_started\"}", "{\"event\":\"attack_ended\"}");
     }
 
     @Test

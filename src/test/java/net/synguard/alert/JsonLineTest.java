@@ -12,12 +12,24 @@ class JsonLineTest {
                 .field("event", "attack_started")
                 .field("rate", 12)
                 .field("ratio", 0.0625, 3)
-                .beginArray("ports").value(80).value(443).endArray()
-                .beginArray("top").beginObject().field("a", "x").endObject().beginObject().field("a", "y").endObject().endArray()
-                .beginObject("o").field("ok", true).endObject()
+                .beginArray("ports")
+                .value(80)
+                .value(443)
+                .endArray()
+                .beginArray("top")
+                .beginObject()
+                .field("a", "x")
+                .endObject()
+                .beginObject()
+                .field("a", "y")
+                .endObject()
+                .endArray()
+                .beginObject("o")
+                .field("ok", true)
+                .endObject()
                 .build();
-        assertThat(line).isEqualTo(
-                "{\"event\":\"attack_started\",\"rate\":12,\"ratio\":0.063,\"ports\":[80,443],"
+        assertThat(line)
+                .isEqualTo("{\"event\":\"attack_started\",\"rate\":12,\"ratio\":0.063,\"ports\":[80,443],"
                         + "\"top\":[{\"a\":\"x\"},{\"a\":\"y\"}],\"o\":{\"ok\":true}}");
     }
 

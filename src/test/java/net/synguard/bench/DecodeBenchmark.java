@@ -24,15 +24,23 @@ public class DecodeBenchmark {
     private static final byte[] MAC_LINUX_SYN_OPTIONS = hex("020405b40402080a11223344000000000103030a");
 
     // Ethernet, IPv4, a Linux client's SYN with MSS, SACK-permitted, timestamps and window scale.
-    private final byte[] ipv4Syn = concat(ETHERNET, hex("0800"),
-            hex("4500003c4242400040060000c6336407c000020a"), tcpSyn(MAC_LINUX_SYN_OPTIONS));
+    private final byte[] ipv4Syn = concat(
+            ETHERNET, hex("0800"), hex("4500003c4242400040060000c6336407c000020a"), tcpSyn(MAC_LINUX_SYN_OPTIONS));
     // Ethernet, IPv6 with a Destination Options header, the same SYN.
-    private final byte[] ipv6ExtSyn = concat(ETHERNET, hex("86dd"),
-            hex("6000000000303c40"), hex("20010db8000000000000000000000007"), hex("20010db800000000000000000000000a"),
-            hex("0600010400000000"), tcpSyn(MAC_LINUX_SYN_OPTIONS));
+    private final byte[] ipv6ExtSyn = concat(
+            ETHERNET,
+            hex("86dd"),
+            hex("6000000000303c40"),
+            hex("20010db8000000000000000000000007"),
+            hex("20010db800000000000000000000000a"),
+            hex("0600010400000000"),
+            tcpSyn(MAC_LINUX_SYN_OPTIONS));
     // Ethernet with an 802.1ad S-tag and an 802.1Q C-tag, IPv4, the same SYN.
-    private final byte[] qinqSyn = concat(ETHERNET, hex("88a80064810000c80800"),
-            hex("4500003c4242400040060000c6336407c000020a"), tcpSyn(MAC_LINUX_SYN_OPTIONS));
+    private final byte[] qinqSyn = concat(
+            ETHERNET,
+            hex("88a80064810000c80800"),
+            hex("4500003c4242400040060000c6336407c000020a"),
+            tcpSyn(MAC_LINUX_SYN_OPTIONS));
 
     private final FrameDecoder decoder = new FrameDecoder(LinkType.ETHERNET, new DecodeCounters());
     private final TcpSegment segment = new TcpSegment();

@@ -55,7 +55,12 @@ public class PipelineBenchmark {
             int cPort = 20_000 + f;
             int isn = 1000 * f;
             int serverIsn = 7_000_000 + f;
-            exchange[3 * f] = FrameBuilder.syn().src(client).dst(SERVER).ports(cPort, 80).seq(isn).build();
+            exchange[3 * f] = FrameBuilder.syn()
+                    .src(client)
+                    .dst(SERVER)
+                    .ports(cPort, 80)
+                    .seq(isn)
+                    .build();
             exchange[3 * f + 1] = FrameBuilder.syn()
                     .src(SERVER)
                     .dst(client)

@@ -74,8 +74,17 @@ public class TrackBenchmark {
     @Benchmark
     public int spoofedFlood() {
         long r = nextRandom();
-        TestSegments.set(seg, 0, TestSegments.ipv4((int) r), 1024 + (int) ((r >>> 32) & 0xEFFF),
-                0, SERVER, 443, TcpSegment.SYN, (int) (r >>> 17), 0);
+        TestSegments.set(
+                seg,
+                0,
+                TestSegments.ipv4((int) r),
+                1024 + (int) ((r >>> 32) & 0xEFFF),
+                0,
+                SERVER,
+                443,
+                TcpSegment.SYN,
+                (int) (r >>> 17),
+                0);
         floodNow += 100;
         if ((++ops & 1023) == 0) {
             flood.advance(floodNow);
@@ -92,8 +101,9 @@ public class TrackBenchmark {
         mixNow += 100;
         switch (i % 3) {
             case 0 -> TestSegments.set(seg, 0, client, cPort, 0, SERVER, 443, TcpSegment.SYN, cIsn, 0);
-            case 1 -> TestSegments.set(seg, 0, SERVER, 443, 0, client, cPort,
-                    TcpSegment.SYN | TcpSegment.ACK, sIsn, cIsn + 1);
+            case 1 ->
+                TestSegments.set(
+                        seg, 0, SERVER, 443, 0, client, cPort, TcpSegment.SYN | TcpSegment.ACK, sIsn, cIsn + 1);
             default -> TestSegments.set(seg, 0, client, cPort, 0, SERVER, 443, TcpSegment.ACK, cIsn + 1, sIsn + 1);
         }
         return mix.onSegment(seg, mixNow);
@@ -102,8 +112,17 @@ public class TrackBenchmark {
     @Benchmark
     public int establishedAck() {
         long r = nextRandom();
-        TestSegments.set(seg, 0, TestSegments.ipv4((int) r), 1024 + (int) ((r >>> 32) & 0xEFFF),
-                0, SERVER, 443, TcpSegment.ACK | TcpSegment.PSH, (int) r, (int) (r >>> 32));
+        TestSegments.set(
+                seg,
+                0,
+                TestSegments.ipv4((int) r),
+                1024 + (int) ((r >>> 32) & 0xEFFF),
+                0,
+                SERVER,
+                443,
+                TcpSegment.ACK | TcpSegment.PSH,
+                (int) r,
+                (int) (r >>> 32));
         return mix.onSegment(seg, mixNow);
     }
 }

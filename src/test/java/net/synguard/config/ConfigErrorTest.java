@@ -122,14 +122,16 @@ class ConfigErrorTest {
     @Test
     void unknownKeyInTheWrongPlaceOrWithoutSuggestion() {
         assertThat(message("interfaces = [ eth1 ]"))
-                .isEqualTo(ETC + ":1: interfaces = [\"eth1\"]: expected a known key, did you mean synguard.interfaces?");
+                .isEqualTo(
+                        ETC + ":1: interfaces = [\"eth1\"]: expected a known key, did you mean synguard.interfaces?");
         assertThat(message("synguard.protect = [ { address = \"192.0.2.1\", port = 80 } ]"))
                 .isEqualTo(ETC + ":1: synguard.protect[0].port = 80: "
                         + "expected a known key, did you mean synguard.protect[0].ports?");
-        assertThat(message("synguard.xyzzy = 1"))
-                .isEqualTo(ETC + ":1: synguard.xyzzy = 1: expected a known key");
+        assertThat(message("synguard.xyzzy = 1")).isEqualTo(ETC + ":1: synguard.xyzzy = 1: expected a known key");
         assertThat(message("synguard.capture = 5"))
-                .isEqualTo(ETC + ":1: synguard.capture = 5: expected an object { buffer-size, engine, filter, snaplen, tick }");
+                .isEqualTo(
+                        ETC
+                                + ":1: synguard.capture = 5: expected an object { buffer-size, engine, filter, snaplen, tick }");
     }
 
     @Test
@@ -147,7 +149,8 @@ class ConfigErrorTest {
                 .isEqualTo(ETC + ":1: synguard.interfaces[1] = \"eth0\": expected an interface not already listed");
         // exactly 15 bytes is the longest Linux accepts
         assertThat(catchThrowableOfType(
-                        ConfigError.class, () -> ConfigLoader.parse("synguard.interfaces = [ \"enp0s31f6-12345\" ]", "t")))
+                        ConfigError.class,
+                        () -> ConfigLoader.parse("synguard.interfaces = [ \"enp0s31f6-12345\" ]", "t")))
                 .isNull();
     }
 
@@ -198,16 +201,18 @@ class ConfigErrorTest {
     @Test
     void badBpfFilter() {
         assertThat(message("synguard.capture.filter = \"tcp and port eighty\""))
-                .startsWith(ETC + ":1: synguard.capture.filter = \"tcp and port eighty\": expected a BPF filter expression"
-                        + " (tcpdump syntax) that libpcap compiles (libpcap: ")
+                .startsWith(
+                        ETC + ":1: synguard.capture.filter = \"tcp and port eighty\": expected a BPF filter expression"
+                                + " (tcpdump syntax) that libpcap compiles (libpcap: ")
                 .contains("eighty");
     }
 
     @Test
     void hookMustBeAnAbsoluteProgram() {
         assertThat(message("synguard.alerts.hook.command = [ notify-send, hi ]"))
-                .isEqualTo(ETC + ":1: synguard.alerts.hook.command[0] = \"notify-send\": expected an absolute path to the"
-                        + " program (no PATH lookup in a daemon)");
+                .isEqualTo(
+                        ETC + ":1: synguard.alerts.hook.command[0] = \"notify-send\": expected an absolute path to the"
+                                + " program (no PATH lookup in a daemon)");
     }
 
     @Test

@@ -70,7 +70,8 @@ class ConfigLoaderTest {
         assertThat(c.mitigation())
                 .isEqualTo(new MitigationConfig(MitigationConfig.Mode.AUTO, MitigationConfig.Handoff.RETRY));
         assertThat(c.alerts())
-                .isEqualTo(new AlertsConfig(Path.of("/var/log/synguard/alerts.log"), 10, List.of(), Duration.ofSeconds(5)));
+                .isEqualTo(new AlertsConfig(
+                        Path.of("/var/log/synguard/alerts.log"), 10, List.of(), Duration.ofSeconds(5)));
         assertThat(c.metrics()).isEqualTo(new MetricsConfig("127.0.0.1", 9477));
         assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/synguard"));
     }
@@ -184,12 +185,41 @@ class ConfigLoaderTest {
         String text = ConfigLoader.render(ConfigLoader.defaults());
 
         for (String key : List.of(
-                "interfaces", "protect", "snaplen", "buffer-size", "engine", "tick", "capacity", "synack-retries",
-                "initial-rto", "sources", "prefixes", "destinations", "idle", "ipv4-prefix-length",
-                "ipv6-prefix-length", "syn-rate", "half-open", "completion-ratio", "min-syns", "failed-handshakes",
-                "window", "end-ratio", "quiet-time", "update-interval", "spoofed-min-sources", "spoofed-max-repeat",
-                "few-sources-max", "few-sources-share", "scan-min-ports", "mode", "handoff", "file", "top-sources",
-                "listen", "state-dir")) {
+                "interfaces",
+                "protect",
+                "snaplen",
+                "buffer-size",
+                "engine",
+                "tick",
+                "capacity",
+                "synack-retries",
+                "initial-rto",
+                "sources",
+                "prefixes",
+                "destinations",
+                "idle",
+                "ipv4-prefix-length",
+                "ipv6-prefix-length",
+                "syn-rate",
+                "half-open",
+                "completion-ratio",
+                "min-syns",
+                "failed-handshakes",
+                "window",
+                "end-ratio",
+                "quiet-time",
+                "update-interval",
+                "spoofed-min-sources",
+                "spoofed-max-repeat",
+                "few-sources-max",
+                "few-sources-share",
+                "scan-min-ports",
+                "mode",
+                "handoff",
+                "file",
+                "top-sources",
+                "listen",
+                "state-dir")) {
             assertThat(text).contains(" " + key + " = ");
         }
     }

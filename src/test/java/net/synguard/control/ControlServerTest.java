@@ -23,14 +23,56 @@ class ControlServerTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     static DaemonStatus status() {
-        AttackDetector.ActiveAttack attack = new AttackDetector.ActiveAttack("20251122T000000Z-1", "198.18.0.1", "syn_rate", "spoofed", NOW - 5_000_000_000L,
-                20_000, 4000, 0.001, 19_000, List.of("198.19.1.2"));
-        InterfaceStatus br0 = new InterfaceStatus("br0", true, NOW, 100_000, 99_000, 60_000, 30_000, 12, 500, 3, 7, 9,
-                4000, 1000, 3000, 20_000.4, 321, 2, 1, 100_500, 17, 0, 1,
-                Map.of("tcp_truncated", 4L), List.of(new InterfaceStatus.PortCount("198.18.0.1", 80, 4000)), List.of(attack));
+        AttackDetector.ActiveAttack attack = new AttackDetector.ActiveAttack(
+                "20251122T000000Z-1",
+                "198.18.0.1",
+                "syn_rate",
+                "spoofed",
+                NOW - 5_000_000_000L,
+                20_000,
+                4000,
+                0.001,
+                19_000,
+                List.of("198.19.1.2"));
+        InterfaceStatus br0 = new InterfaceStatus(
+                "br0",
+                true,
+                NOW,
+                100_000,
+                99_000,
+                60_000,
+                30_000,
+                12,
+                500,
+                3,
+                7,
+                9,
+                4000,
+                1000,
+                3000,
+                20_000.4,
+                321,
+                2,
+                1,
+                100_500,
+                17,
+                0,
+                1,
+                Map.of("tcp_truncated", 4L),
+                List.of(new InterfaceStatus.PortCount("198.18.0.1", 80, 4000)),
+                List.of(attack));
         KernelStatus kernel = new KernelStatus(5000, 40, 1, 0, 12, 12, 5000, 128, Map.of(80, 128), "sending_cookies");
-        return new DaemonStatus(NOW, NOW - 60_000_000_000L, List.of(br0, InterfaceStatus.notCapturing("eth1", 3)), kernel,
-                42, 0, 0, 1, 2, 1);
+        return new DaemonStatus(
+                NOW,
+                NOW - 60_000_000_000L,
+                List.of(br0, InterfaceStatus.notCapturing("eth1", 3)),
+                kernel,
+                42,
+                0,
+                0,
+                1,
+                2,
+                1);
     }
 
     @BeforeEach
@@ -44,7 +86,9 @@ class ControlServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -77,7 +121,8 @@ class ControlServerTest {
         assertThat(br0.getInt("half_open.syn_ack_seen")).isEqualTo(3000);
         assertThat(br0.getConfigList("attacks").get(0).getString("target")).isEqualTo("198.18.0.1");
         assertThat(json.getString("kernel.state")).isEqualTo("sending_cookies");
-        assertThat(json.getConfigList("interfaces").get(1).getBoolean("capturing")).isFalse();
+        assertThat(json.getConfigList("interfaces").get(1).getBoolean("capturing"))
+                .isFalse();
     }
 
     @Test

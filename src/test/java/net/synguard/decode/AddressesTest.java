@@ -50,10 +50,24 @@ class AddressesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "1.2.3", "256.0.0.1", "1.2.3.4.5", "example.com", "2001:db8::1::2", "gggg::1",
-        "fe80::1%eth0", "[::1]", "1.2.3.4/24"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "1.2.3",
+                "256.0.0.1",
+                "1.2.3.4.5",
+                "example.com",
+                "2001:db8::1::2",
+                "gggg::1",
+                "fe80::1%eth0",
+                "[::1]",
+                "1.2.3.4/24"
+            })
     void rejectsWhatIsNotALiteral(String text) {
-        assertThatIllegalArgumentException().isThrownBy(() -> Addresses.parse(text)).withMessageContaining("expected");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Addresses.parse(text))
+                .withMessageContaining("expected");
     }
 
     @Test

@@ -30,14 +30,29 @@ class CaptureReplayTest {
         "lucid__CIC-DDoS-2019-WebDDoS.pcap,          3104,  3104,   290,   298,    0, 580, 0,   0,   588, 3104, 588, 588, 571452,     1",
         "lab_mixed_spoofed_flood_and_http.pcap,     41114, 41114, 20060, 20574,    0, 120, 0,   0, 40634,  600, 120, 120,  52440, 17255",
     })
-    void decodesEveryFrameLikeTshark(String file, long frames, long tcp, long syn, long synAck, long rst, long fin,
-            long notIp, long notTcp, long mss, long timestamps, long windowScale, long sackPermitted, long payload,
-            long synSources) throws Exception {
+    void decodesEveryFrameLikeTshark(
+            String file,
+            long frames,
+            long tcp,
+            long syn,
+            long synAck,
+            long rst,
+            long fin,
+            long notIp,
+            long notTcp,
+            long mss,
+            long timestamps,
+            long windowScale,
+            long sackPermitted,
+            long payload,
+            long synSources)
+            throws Exception {
         DecodeCounters counters = new DecodeCounters();
         TcpSegment s = new TcpSegment();
         long[] seen = new long[10];
         Set<Address> sources = new HashSet<>();
-        try (PcapHandle handle = Pcaps.openOffline(Path.of("tests/captures", file).toString())) {
+        try (PcapHandle handle =
+                Pcaps.openOffline(Path.of("tests/captures", file).toString())) {
             FrameDecoder decoder = new FrameDecoder(handle.getDlt().value(), counters);
             byte[] frame;
             while ((frame = handle.getNextRawPacket()) != null) {
@@ -65,7 +80,8 @@ class CaptureReplayTest {
         assertThat(counters.anomalyTotal()).as("anomalies: %s", counters).isZero();
         assertThat(counters.count(DecodeOutcome.NOT_IP)).as("not ip").isEqualTo(notIp);
         assertThat(counters.count(DecodeOutcome.NOT_TCP)).as("not tcp").isEqualTo(notTcp);
-        assertThat(seen).as("SYN, SYN-ACK, RST, FIN, MSS, TS, WS, SACK-perm, payload")
+        assertThat(seen)
+                .as("SYN, SYN-ACK, RST, FIN, MSS, TS, WS, SACK-perm, payload")
                 .startsWith(syn, synAck, rst, fin, mss, timestamps, windowScale, sackPermitted, payload);
         assertThat(sources).as("distinct SYN sources").hasSize((int) synSources);
     }

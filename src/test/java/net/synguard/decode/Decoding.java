@@ -22,7 +22,8 @@ final class Decoding {
 
     static TcpSegment decoded(int linkType, byte[] frame) {
         TcpSegment out = new TcpSegment();
-        DecodeOutcome outcome = new FrameDecoder(linkType, new DecodeCounters()).decodeOutcome(frame, frame.length, out);
+        DecodeOutcome outcome =
+                new FrameDecoder(linkType, new DecodeCounters()).decodeOutcome(frame, frame.length, out);
         assertThat(outcome).as("outcome of %s", out).isEqualTo(DecodeOutcome.DECODED);
         return out;
     }

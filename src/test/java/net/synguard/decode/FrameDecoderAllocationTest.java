@@ -13,9 +13,16 @@ class FrameDecoderAllocationTest {
     @Test
     void decodingAllocatesNothing() {
         byte[][] frames = {
-            FrameBuilder.syn().tcpOptions(2, 4, 5, 0xB4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7).build(),
+            FrameBuilder.syn()
+                    .tcpOptions(2, 4, 5, 0xB4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7)
+                    .build(),
             FrameBuilder.syn().ipv6().optionsHeader(0).fragmentHeader(0, true).build(),
-            FrameBuilder.syn().vlan(0x88A8, 10).vlan(0x8100, 20).flags(TcpSegment.ACK).payload(100).build(),
+            FrameBuilder.syn()
+                    .vlan(0x88A8, 10)
+                    .vlan(0x8100, 20)
+                    .flags(TcpSegment.ACK)
+                    .payload(100)
+                    .build(),
             FrameBuilder.syn().tcpOptions(2, 0, 0, 0).build(), // options anomaly
             FrameBuilder.syn().protocol(17).build(), // skipped
             FrameBuilder.syn().dataOffset(3).build(), // malformed

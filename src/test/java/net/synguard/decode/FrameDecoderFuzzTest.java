@@ -42,9 +42,13 @@ class FrameDecoderFuzzTest {
         }
         int available = Math.min(length, frame.length);
         int end = segment.l4Offset() + segment.headerLength();
-        if (end > available || segment.headerLength() < 20 || segment.headerLength() > 60
-                || segment.l4Offset() < segment.l3Offset() + 20 || segment.payloadLength() < 0
-                || (segment.ipVersion() != 4 && segment.ipVersion() != 6) || segment.vlanCount() > 2) {
+        if (end > available
+                || segment.headerLength() < 20
+                || segment.headerLength() > 60
+                || segment.l4Offset() < segment.l3Offset() + 20
+                || segment.payloadLength() < 0
+                || (segment.ipVersion() != 4 && segment.ipVersion() != 6)
+                || segment.vlanCount() > 2) {
             throw new IllegalStateException("invariant broken for " + segment + " with " + available + " bytes");
         }
     }

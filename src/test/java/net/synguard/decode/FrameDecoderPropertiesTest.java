@@ -13,21 +13,29 @@ import org.quicktheories.generators.Generate;
 class FrameDecoderPropertiesTest {
     private static final Gen<Integer> LINK_TYPES =
             Generate.pick(List.of(LinkType.ETHERNET, LinkType.LINUX_SLL, LinkType.RAW, LinkType.RAW_OLD, 0, 276));
-    private static final Gen<GeneratedFrame> FRAMES =
-            Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE).map(GeneratedFrame::from).describedAs(Object::toString);
+    private static final Gen<GeneratedFrame> FRAMES = Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE)
+            .map(GeneratedFrame::from)
+            .describedAs(Object::toString);
 
     @Test
     void anyBytesAndAnyLengthNeverThrow() {
         qt().withExamples(20_000)
-                .forAll(Generate.byteArrays(Generate.range(0, 160), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0)),
-                        Generate.range(-5, 400), LINK_TYPES)
+                .forAll(
+                        Generate.byteArrays(
+                                Generate.range(0, 160), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0)),
+                        Generate.range(-5, 400),
+                        LINK_TYPES)
                 .checkAssert(FrameDecoderPropertiesTest::decodeChecked);
     }
 
     @Test
     void validFramesWithBytesFlippedNeverThrow() {
         qt().withExamples(20_000)
-                .forAll(FRAMES, Generate.range(0, 1 << 20), Generate.range(1, 4), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0))
+                .forAll(
+                        FRAMES,
+                        Generate.range(0, 1 << 20),
+                        Generate.range(1, 4),
+                        Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0))
                 .checkAssert((frame, position, flips, value) -> {
                     byte[] bytes = frame.bytes().clone();
                     for (int i = 0; i < flips; i++) {
@@ -42,7 +50,8 @@ class FrameDecoderPropertiesTest {
         qt().withExamples(5_000).forAll(FRAMES).checkAssert(f -> {
             TcpSegment s = new TcpSegment();
             DecodeCounters counters = new DecodeCounters();
-            DecodeOutcome outcome = new FrameDecoder(f.linkType(), counters).decodeOutcome(f.bytes(), f.bytes().length, s);
+            DecodeOutcome outcome =
+                    new FrameDecoder(f.linkType(), counters).decodeOutcome(f.bytes(), f.bytes().length, s);
             assertThat(outcome).as("%s", f).isEqualTo(DecodeOutcome.DECODED);
             assertThat(s.ipVersion()).isEqualTo(f.ipVersion());
             assertThat(new Address(s.srcHi(), s.srcLo())).isEqualTo(f.srcAddress());

@@ -6,10 +6,31 @@ import java.util.SplittableRandom;
 import net.synguard.capture.LinkType;
 
 /** A valid frame drawn from a seed, with the field values a decoder must find in it. */
-record GeneratedFrame(long seed, int linkType, byte[] bytes, int ipVersion, byte[] src, byte[] dst, int ttl,
-        int vlanCount, int outerVlanId, int srcPort, int dstPort, int seq, int ack, int flags, int window,
-        int mss, int windowScale, boolean sackPermitted, boolean timestamps, int tsVal, int tsEcr,
-        int headerLength, int payloadLength, boolean fragmented) {
+record GeneratedFrame(
+        long seed,
+        int linkType,
+        byte[] bytes,
+        int ipVersion,
+        byte[] src,
+        byte[] dst,
+        int ttl,
+        int vlanCount,
+        int outerVlanId,
+        int srcPort,
+        int dstPort,
+        int seq,
+        int ack,
+        int flags,
+        int window,
+        int mss,
+        int windowScale,
+        boolean sackPermitted,
+        boolean timestamps,
+        int tsVal,
+        int tsEcr,
+        int headerLength,
+        int payloadLength,
+        boolean fragmented) {
 
     private static final int[] LINK_TYPES = {LinkType.ETHERNET, LinkType.ETHERNET, LinkType.LINUX_SLL, LinkType.RAW};
     private static final int[] TPIDS = {0x8100, 0x88A8, 0x9100};
@@ -104,9 +125,31 @@ record GeneratedFrame(long seed, int linkType, byte[] bytes, int ipVersion, byte
             b.trailer(r.nextInt(20));
         }
         int headerLength = 20 + (options.size() + 3) / 4 * 4;
-        return new GeneratedFrame(seed, linkType, b.build(), ipVersion, src, dst, ttl, vlanCount, outerVlanId,
-                srcPort, dstPort, seq, ack, flags, window, mss, windowScale, sackPermitted, timestamps, tsVal, tsEcr,
-                headerLength, payloadLength, fragmented);
+        return new GeneratedFrame(
+                seed,
+                linkType,
+                b.build(),
+                ipVersion,
+                src,
+                dst,
+                ttl,
+                vlanCount,
+                outerVlanId,
+                srcPort,
+                dstPort,
+                seq,
+                ack,
+                flags,
+                window,
+                mss,
+                windowScale,
+                sackPermitted,
+                timestamps,
+                tsVal,
+                tsEcr,
+                headerLength,
+                payloadLength,
+                fragmented);
     }
 
     private static byte[] randomBytes(SplittableRandom r, int n) {

@@ -10,8 +10,10 @@ class Ipv4HeaderTest {
 
     @Test
     void addressesAreIpv4Mapped() {
-        TcpSegment s = decoded(FrameBuilder.syn().src(new byte[] {(byte) 198, 51, 100, 7})
-                .dst(new byte[] {(byte) 192, 0, 2, (byte) 250}).build());
+        TcpSegment s = decoded(FrameBuilder.syn()
+                .src(new byte[] {(byte) 198, 51, 100, 7})
+                .dst(new byte[] {(byte) 192, 0, 2, (byte) 250})
+                .build());
         assertThat(s.ipVersion()).isEqualTo(4);
         assertThat(s.srcHi()).isZero();
         assertThat(s.srcLo()).isEqualTo(0x0000_FFFF_C633_6407L);
@@ -27,8 +29,10 @@ class Ipv4HeaderTest {
     @Test
     void optionsAreSkippedByIhl() {
         // Record Route (7), 11 bytes, then EOL padding: IHL 8
-        TcpSegment s = decoded(FrameBuilder.syn().ipv4Options(new byte[] {7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0})
-                .ports(1234, 443).build());
+        TcpSegment s = decoded(FrameBuilder.syn()
+                .ipv4Options(new byte[] {7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0})
+                .ports(1234, 443)
+                .build());
         assertThat(s.l4Offset()).isEqualTo(14 + 32);
         assertThat(s.srcPort()).isEqualTo(1234);
         assertThat(s.dstPort()).isEqualTo(443);
@@ -59,7 +63,8 @@ class Ipv4HeaderTest {
     void firstFragmentWithWholeTcpHeaderDecodesAndIsCounted() {
         DecodeCounters counters = new DecodeCounters();
         TcpSegment s = new TcpSegment();
-        byte[] frame = FrameBuilder.syn().fragmentField(Ipv4Header.MF).payload(16).build();
+        byte[] frame =
+                FrameBuilder.syn().fragmentField(Ipv4Header.MF).payload(16).build();
         assertThat(new FrameDecoder(1, counters).decode(frame, frame.length, s)).isTrue();
         assertThat(s.fragmented()).isTrue();
         assertThat(s.isSyn()).isTrue();
@@ -76,6 +81,7 @@ class Ipv4HeaderTest {
     @Test
     void udpIsNotTcpEvenWhenFragmented() {
         assertThat(outcome(FrameBuilder.syn().protocol(17).build())).isEqualTo(DecodeOutcome.NOT_TCP);
-        assertThat(outcome(FrameBuilder.syn().protocol(17).fragmentField(179).build())).isEqualTo(DecodeOutcome.NOT_TCP);
+        assertThat(outcome(FrameBuilder.syn().protocol(17).fragmentField(179).build()))
+                .isEqualTo(DecodeOutcome.NOT_TCP);
     }
 }

@@ -21,8 +21,14 @@ class Ipv6HeaderTest {
 
     @Test
     void hopByHopRoutingAndDestinationOptionsAreWalked() {
-        TcpSegment s = decoded(FrameBuilder.syn().ipv6().optionsHeader(0).optionsHeader(60).optionsHeader(43)
-                .optionsHeader(60).payload(5).build());
+        TcpSegment s = decoded(FrameBuilder.syn()
+                .ipv6()
+                .optionsHeader(0)
+                .optionsHeader(60)
+                .optionsHeader(43)
+                .optionsHeader(60)
+                .payload(5)
+                .build());
         assertThat(s.l4Offset()).isEqualTo(14 + 40 + 32);
         assertThat(s.payloadLength()).isEqualTo(5);
         assertThat(s.isSyn()).isTrue();
@@ -46,14 +52,16 @@ class Ipv6HeaderTest {
 
     @Test
     void atomicFragmentIsAWholePacket() {
-        TcpSegment s = decoded(FrameBuilder.syn().ipv6().fragmentHeader(0, false).build());
+        TcpSegment s =
+                decoded(FrameBuilder.syn().ipv6().fragmentHeader(0, false).build());
         assertThat(s.fragmented()).isFalse();
         assertThat(s.l4Offset()).isEqualTo(14 + 48);
     }
 
     @Test
     void firstFragmentWithMoreFlagIsFragmented() {
-        TcpSegment s = decoded(FrameBuilder.syn().ipv6().fragmentHeader(0, true).payload(8).build());
+        TcpSegment s = decoded(
+                FrameBuilder.syn().ipv6().fragmentHeader(0, true).payload(8).build());
         assertThat(s.fragmented()).isTrue();
         assertThat(s.payloadLength()).isEqualTo(8);
     }
@@ -69,7 +77,8 @@ class Ipv6HeaderTest {
     @Test
     void espIsSkipped() {
         assertThat(outcome(FrameBuilder.syn().ipv6().protocol(50).build())).isEqualTo(DecodeOutcome.IPV6_ESP);
-        assertThat(outcome(FrameBuilder.syn().ipv6().optionsHeader(60).protocol(50).build()))
+        assertThat(outcome(
+                        FrameBuilder.syn().ipv6().optionsHeader(60).protocol(50).build()))
                 .isEqualTo(DecodeOutcome.IPV6_ESP);
     }
 
@@ -77,7 +86,8 @@ class Ipv6HeaderTest {
     void noNextHeaderIcmpv6AndUnknownAreNotTcp() {
         assertThat(outcome(FrameBuilder.syn().ipv6().protocol(59).build())).isEqualTo(DecodeOutcome.NOT_TCP);
         assertThat(outcome(FrameBuilder.syn().ipv6().protocol(58).build())).isEqualTo(DecodeOutcome.NOT_TCP);
-        assertThat(outcome(FrameBuilder.syn().ipv6().optionsHeader(0).protocol(135).build()))
+        assertThat(outcome(
+                        FrameBuilder.syn().ipv6().optionsHeader(0).protocol(135).build()))
                 .isEqualTo(DecodeOutcome.NOT_TCP);
     }
 
@@ -94,7 +104,8 @@ class Ipv6HeaderTest {
     void payloadLengthBeyondCaptureIsFineWhenTcpHeaderIsThere() {
         byte[] frame = FrameBuilder.syn().ipv6().optionsHeader(0).payload(500).build();
         TcpSegment out = new TcpSegment();
-        assertThat(new FrameDecoder(1, new DecodeCounters()).decode(frame, 14 + 40 + 8 + 20, out)).isTrue();
+        assertThat(new FrameDecoder(1, new DecodeCounters()).decode(frame, 14 + 40 + 8 + 20, out))
+                .isTrue();
         assertThat(out.payloadLength()).isEqualTo(500);
     }
 }

@@ -28,7 +28,8 @@ class LinkLayerTest {
 
     @Test
     void qinqReportsTheOuterServiceTag() {
-        TcpSegment s = decoded(FrameBuilder.syn().vlan(0x88A8, 100).vlan(0x8100, 200).build());
+        TcpSegment s =
+                decoded(FrameBuilder.syn().vlan(0x88A8, 100).vlan(0x8100, 200).build());
         assertThat(s.vlanCount()).isEqualTo(2);
         assertThat(s.outerVlanId()).isEqualTo(100);
         assertThat(s.l3Offset()).isEqualTo(22);
@@ -37,7 +38,8 @@ class LinkLayerTest {
 
     @Test
     void legacyQinqTpid9100IsAccepted() {
-        TcpSegment s = decoded(FrameBuilder.syn().vlan(0x9100, 7).vlan(0x8100, 8).build());
+        TcpSegment s =
+                decoded(FrameBuilder.syn().vlan(0x9100, 7).vlan(0x8100, 8).build());
         assertThat(s.vlanCount()).isEqualTo(2);
         assertThat(s.outerVlanId()).isEqualTo(7);
     }
@@ -74,14 +76,20 @@ class LinkLayerTest {
 
     @Test
     void linuxCookedHeaderCarriesTheEtherTypeAtFourteen() {
-        TcpSegment s = decoded(LinkType.LINUX_SLL, FrameBuilder.syn().linkType(LinkType.LINUX_SLL).build());
+        TcpSegment s = decoded(
+                LinkType.LINUX_SLL,
+                FrameBuilder.syn().linkType(LinkType.LINUX_SLL).build());
         assertThat(s.l3Offset()).isEqualTo(LinuxSllHeader.LENGTH);
         assertThat(s.isSyn()).isTrue();
     }
 
     @Test
     void linuxCookedHeaderWithReinsertedVlanTag() {
-        byte[] frame = FrameBuilder.syn().linkType(LinkType.LINUX_SLL).vlan(0x8100, 42).ipv6().build();
+        byte[] frame = FrameBuilder.syn()
+                .linkType(LinkType.LINUX_SLL)
+                .vlan(0x8100, 42)
+                .ipv6()
+                .build();
         TcpSegment s = decoded(LinkType.LINUX_SLL, frame);
         assertThat(s.outerVlanId()).isEqualTo(42);
         assertThat(s.l3Offset()).isEqualTo(20);
@@ -90,16 +98,22 @@ class LinkLayerTest {
 
     @Test
     void linuxCookedNonIpProtocol() {
-        byte[] frame = FrameBuilder.syn().linkType(LinkType.LINUX_SLL).etherType(0x0004).build();
+        byte[] frame = FrameBuilder.syn()
+                .linkType(LinkType.LINUX_SLL)
+                .etherType(0x0004)
+                .build();
         assertThat(outcome(LinkType.LINUX_SLL, frame, frame.length)).isEqualTo(DecodeOutcome.NOT_IP);
     }
 
     @Test
     void rawIpv4AndIpv6PickedByVersionNibble() {
-        TcpSegment v4 = decoded(LinkType.RAW, FrameBuilder.syn().linkType(LinkType.RAW).build());
+        TcpSegment v4 =
+                decoded(LinkType.RAW, FrameBuilder.syn().linkType(LinkType.RAW).build());
         assertThat(v4.ipVersion()).isEqualTo(4);
         assertThat(v4.l3Offset()).isZero();
-        TcpSegment v6 = decoded(LinkType.RAW_OLD, FrameBuilder.syn().ipv6().linkType(LinkType.RAW).build());
+        TcpSegment v6 = decoded(
+                LinkType.RAW_OLD,
+                FrameBuilder.syn().ipv6().linkType(LinkType.RAW).build());
         assertThat(v6.ipVersion()).isEqualTo(6);
         assertThat(v6.l4Offset()).isEqualTo(40);
     }

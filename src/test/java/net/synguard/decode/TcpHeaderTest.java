@@ -9,8 +9,14 @@ class TcpHeaderTest {
 
     @Test
     void fieldsAreRead() {
-        TcpSegment s = decoded(FrameBuilder.syn().ports(65_535, 25_565).seq(0xFEDC_BA98).ack(0x0102_0304)
-                .flags(TcpSegment.ACK | TcpSegment.PSH).window(0xFFFF).payload(100).build());
+        TcpSegment s = decoded(FrameBuilder.syn()
+                .ports(65_535, 25_565)
+                .seq(0xFEDC_BA98)
+                .ack(0x0102_0304)
+                .flags(TcpSegment.ACK | TcpSegment.PSH)
+                .window(0xFFFF)
+                .payload(100)
+                .build());
         assertThat(s.srcPort()).isEqualTo(65_535);
         assertThat(s.dstPort()).isEqualTo(25_565);
         assertThat(s.seq()).isEqualTo(0xFEDC_BA98);
@@ -31,26 +37,33 @@ class TcpHeaderTest {
         assertThat(s.isSynAck()).isTrue();
         assertThat(s.isRst()).isTrue();
         assertThat(s.isFin()).isTrue();
-        assertThat(decoded(FrameBuilder.syn().flags(TcpSegment.NS | TcpSegment.SYN).build()).flags())
+        assertThat(decoded(FrameBuilder.syn()
+                                .flags(TcpSegment.NS | TcpSegment.SYN)
+                                .build())
+                        .flags())
                 .isEqualTo(TcpSegment.NS | TcpSegment.SYN);
     }
 
     @Test
     void synWithEceAndCwrIsStillASyn() {
-        TcpSegment s = decoded(FrameBuilder.syn().flags(TcpSegment.SYN | TcpSegment.ECE | TcpSegment.CWR).build());
+        TcpSegment s = decoded(FrameBuilder.syn()
+                .flags(TcpSegment.SYN | TcpSegment.ECE | TcpSegment.CWR)
+                .build());
         assertThat(s.isSyn()).isTrue();
     }
 
     @Test
     void rstAck() {
-        TcpSegment s = decoded(FrameBuilder.syn().flags(TcpSegment.RST | TcpSegment.ACK).build());
+        TcpSegment s = decoded(
+                FrameBuilder.syn().flags(TcpSegment.RST | TcpSegment.ACK).build());
         assertThat(s.isRst()).isTrue();
         assertThat(s.isSyn()).isFalse();
     }
 
     @Test
     void headerLengthIncludesOptions() {
-        TcpSegment s = decoded(FrameBuilder.syn().tcpOptions(2, 4, 5, 0xB4).payload(3).build());
+        TcpSegment s =
+                decoded(FrameBuilder.syn().tcpOptions(2, 4, 5, 0xB4).payload(3).build());
         assertThat(s.headerLength()).isEqualTo(24);
         assertThat(s.payloadLength()).isEqualTo(3);
     }

@@ -30,8 +30,10 @@ class AttackDetectorTest {
     private long nextTick;
 
     private void setUp(String overrides) throws Exception {
-        DetectConfig cfg = ConfigLoader.parse("synguard.detect { " + overrides + " }", "test").detect();
-        tables = new PressureTables(65_536, 65_536, 64, 120 * SEC, 24, 64, cfg.window().toNanos(), () -> clock[0]);
+        DetectConfig cfg = ConfigLoader.parse("synguard.detect { " + overrides + " }", "test")
+                .detect();
+        tables = new PressureTables(
+                65_536, 65_536, 64, 120 * SEC, 24, 64, cfg.window().toNanos(), () -> clock[0]);
         detector = new AttackDetector(cfg, tables, sink, 10);
         nextTick = clock[0];
     }
@@ -56,7 +58,8 @@ class AttackDetectorTest {
     }
 
     /** SYNs at {@code perSecond} for {@code durationNs}, sources from {@code source}. */
-    private void traffic(long perSecond, long durationNs, java.util.function.LongUnaryOperator source, boolean completes) {
+    private void traffic(
+            long perSecond, long durationNs, java.util.function.LongUnaryOperator source, boolean completes) {
         long gap = SEC / perSecond;
         long end = clock[0] + durationNs;
         for (long i = 0; clock[0] + gap <= end; i++) {

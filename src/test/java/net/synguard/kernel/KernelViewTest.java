@@ -17,8 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelViewTest {
 
     private static KernelSnapshot read(String tag, long timeNs) throws Exception {
-        return new KernelView(Fixtures.path(tag + "-netstat"), Fixtures.path(tag + "-tcp"),
-                Fixtures.path(tag + "-tcp6"), ByteOrder.LITTLE_ENDIAN).read(timeNs);
+        return new KernelView(
+                        Fixtures.path(tag + "-netstat"),
+                        Fixtures.path(tag + "-tcp"),
+                        Fixtures.path(tag + "-tcp6"),
+                        ByteOrder.LITTLE_ENDIAN)
+                .read(timeNs);
     }
 
     @Test
@@ -28,13 +32,15 @@ class KernelViewTest {
         assertThat(s.counters()).isEqualTo(new TcpExtCounters(5, 0, 0, 0, 5, 5, 5));
         assertThat(s.synRecvTotal()).isEqualTo(16);
         assertThat(s.synRecvByPort()).isEqualTo(Fixtures.ssSynRecvByPort("ns-cookies"));
-        assertThat(s.listeners()).extracting(l -> l.local().toString())
+        assertThat(s.listeners())
+                .extracting(l -> l.local().toString())
                 .containsExactly("[::1]:8080", "127.0.0.1:8080", "127.0.0.1:8081", "127.0.0.1:8082", "[::]:8083");
-        assertThat(s.acceptQueueByPort()).containsExactly(
-                Map.entry(8080, 0), Map.entry(8081, 0), Map.entry(8082, 0), Map.entry(8083, 0));
-        assertThat(s.describe()).isEqualTo("kernel: syn_recv=16 (8080:8 8081:3 8082:3 8083:2) listeners=5"
-                + " accept_queue=0 SyncookiesSent=5 SyncookiesRecv=0 SyncookiesFailed=0 ListenOverflows=0"
-                + " ListenDrops=5 TCPReqQFullDrop=5 TCPReqQFullDoCookies=5");
+        assertThat(s.acceptQueueByPort())
+                .containsExactly(Map.entry(8080, 0), Map.entry(8081, 0), Map.entry(8082, 0), Map.entry(8083, 0));
+        assertThat(s.describe())
+                .isEqualTo("kernel: syn_recv=16 (8080:8 8081:3 8082:3 8083:2) listeners=5"
+                        + " accept_queue=0 SyncookiesSent=5 SyncookiesRecv=0 SyncookiesFailed=0 ListenOverflows=0"
+                        + " ListenDrops=5 TCPReqQFullDrop=5 TCPReqQFullDoCookies=5");
     }
 
     @Test
@@ -55,7 +61,9 @@ class KernelViewTest {
         assertThat(noCookies.cookiesActive(before)).isFalse();
 
         assertThat(cookies.cookiesActive(noCookies)).isTrue();
-        assertThat(cookies.droppingSyns(noCookies)).as("queue full but answered with cookies").isFalse();
+        assertThat(cookies.droppingSyns(noCookies))
+                .as("queue full but answered with cookies")
+                .isFalse();
         assertThat(cookies.countersSince(noCookies)).isEqualTo(new TcpExtCounters(5, 0, 0, 0, 0, 0, 5));
 
         assertThat(before.cookiesActive(before)).isFalse();
@@ -68,9 +76,10 @@ class KernelViewTest {
                 new KernelSnapshot(0, TcpExtCounters.NONE, new TreeMap<>(), new TreeMap<>(), 0, List.of());
         assertThat(none.cookiesActive(none)).isFalse();
         assertThat(none.droppingSyns(none)).isFalse();
-        assertThat(none.describe()).isEqualTo("kernel: syn_recv=0 listeners=0 accept_queue=0 SyncookiesSent=n/a"
-                + " SyncookiesRecv=n/a SyncookiesFailed=n/a ListenOverflows=n/a ListenDrops=n/a"
-                + " TCPReqQFullDrop=n/a TCPReqQFullDoCookies=n/a");
+        assertThat(none.describe())
+                .isEqualTo("kernel: syn_recv=0 listeners=0 accept_queue=0 SyncookiesSent=n/a"
+                        + " SyncookiesRecv=n/a SyncookiesFailed=n/a ListenOverflows=n/a ListenDrops=n/a"
+                        + " TCPReqQFullDrop=n/a TCPReqQFullDoCookies=n/a");
     }
 
     @Test

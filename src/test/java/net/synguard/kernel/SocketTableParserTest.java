@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SocketTableParserTest {
-    private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
-            + "   uid  timeout inode\n";
+    private static final String HEADER =
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt" + "   uid  timeout inode\n";
     // Request socket lines stop a few columns after inode (get_openreq4).
     private static final String SYN_RECV_80 = "   0: 0100007F:0050 0100007F:CA42 03 00000000:00000000 01:00000026"
             + " 00000000     0        0 0 0 00000000409361d8\n";
@@ -41,7 +41,8 @@ class SocketTableParserTest {
         SynRecvCounts counts = read(tag + "-tcp", tag + "-tcp6");
         Map<Integer, Integer> ss = Fixtures.ssSynRecvByPort(tag);
         assertThat(counts.synRecvByPort()).isEqualTo(ss);
-        assertThat(counts.synRecvTotal()).isEqualTo(ss.values().stream().mapToInt(Integer::intValue).sum());
+        assertThat(counts.synRecvTotal())
+                .isEqualTo(ss.values().stream().mapToInt(Integer::intValue).sum());
         assertThat(counts.socketTotal()).isEqualTo(Fixtures.ss(tag).size());
     }
 
@@ -51,17 +52,20 @@ class SocketTableParserTest {
         // each overflowing backlog-2 listener, 2 IPv4 clients of the dual-stack [::]:8083.
         SynRecvCounts counts = read("ns-cookies-tcp", "ns-cookies-tcp6");
         assertThat(counts.synRecvTotal()).isEqualTo(16);
-        assertThat(counts.synRecvByPort()).containsExactly(
-                Map.entry(8080, 8), Map.entry(8081, 3), Map.entry(8082, 3), Map.entry(8083, 2));
+        assertThat(counts.synRecvByPort())
+                .containsExactly(Map.entry(8080, 8), Map.entry(8081, 3), Map.entry(8082, 3), Map.entry(8083, 2));
         assertThat(counts.synRecvAtPort(8080)).isEqualTo(8);
         assertThat(counts.synRecvAtPort(443)).isZero();
         List<String> endpoints = new ArrayList<>();
         counts.synRecvByEndpoint().forEach((e, n) -> endpoints.add(e + "=" + n));
         // By port, then the 128-bit address: ::1 sorts before ::ffff:127.0.0.1.
-        assertThat(endpoints).containsExactly(
-                "[::1]:8080=3", "127.0.0.1:8080=5", "127.0.0.1:8081=3", "127.0.0.1:8082=3", "127.0.0.1:8083=2");
+        assertThat(endpoints)
+                .containsExactly(
+                        "[::1]:8080=3", "127.0.0.1:8080=5", "127.0.0.1:8081=3", "127.0.0.1:8082=3", "127.0.0.1:8083=2");
         assertThat(counts.inState(SynRecvCounts.TCP_SYN_RECV)).isEqualTo(16);
-        assertThat(counts.inState(0x02)).as("SYN_SENT clients of 8081 still retrying").isEqualTo(5);
+        assertThat(counts.inState(0x02))
+                .as("SYN_SENT clients of 8081 still retrying")
+                .isEqualTo(5);
     }
 
     @ParameterizedTest
@@ -88,8 +92,8 @@ class SocketTableParserTest {
     void listenerRxQueueIsItsAcceptQueue() throws Exception {
         // The host fixture left two connections unaccepted on 127.0.0.1:18080 and one on [::1]:18081.
         SynRecvCounts counts = read("host-tcp", "host-tcp6");
-        assertThat(counts.listeners()).contains(
-                new Listener(endpoint("127.0.0.1", 18080), 2), new Listener(endpoint("::1", 18081), 1));
+        assertThat(counts.listeners())
+                .contains(new Listener(endpoint("127.0.0.1", 18080), 2), new Listener(endpoint("::1", 18081), 1));
         assertThat(counts.synRecvTotal()).isZero();
     }
 
@@ -109,16 +113,21 @@ class SocketTableParserTest {
     void decodesLittleEndianWords(String local, String expected) throws Exception {
         SynRecvCounts counts = parse(HEADER + "   0: " + local + " 00000000:0000 0A 00000000:00000000 00:00000000"
                 + " 00000000     0        0 1 1 0000000000000000 100 0 0 10 0\n");
-        assertThat(counts.listeners()).singleElement().satisfies(l -> assertThat(l.local()).hasToString(expected));
+        assertThat(counts.listeners())
+                .singleElement()
+                .satisfies(l -> assertThat(l.local()).hasToString(expected));
     }
 
     @Test
     void bigEndianHostPrintsWordsInNetworkOrder() throws Exception {
         SynRecvCounts counts = new SynRecvCounts();
-        SocketTableParser.parse("   0: 20010DB8000000000000FF0000428329:01BB 00000000000000000000000000000000:0000 03"
-                + " 00000000:00000000 00:00000000 00000000 0 0 0\n"
-                + "   1: C000020A:0050 00000000:0000 03 00000000:00000000 00:00000000 00000000 0 0 0\n",
-                "tcp6", ByteOrder.BIG_ENDIAN, counts);
+        SocketTableParser.parse(
+                "   0: 20010DB8000000000000FF0000428329:01BB 00000000000000000000000000000000:0000 03"
+                        + " 00000000:00000000 00:00000000 00000000 0 0 0\n"
+                        + "   1: C000020A:0050 00000000:0000 03 00000000:00000000 00:00000000 00000000 0 0 0\n",
+                "tcp6",
+                ByteOrder.BIG_ENDIAN,
+                counts);
         assertThat(counts.synRecvByEndpoint().keySet())
                 .containsExactly(endpoint("192.0.2.10", 80), endpoint("2001:db8::ff00:42:8329", 443));
     }
@@ -150,7 +159,8 @@ class SocketTableParserTest {
     void truncatedLineNamesTheLineAndTheMissingColumn() {
         String cut = SYN_RECV_80.substring(0, SYN_RECV_80.indexOf(" 03 ") + 3);
         assertThatThrownBy(() -> parse(HEADER + SYN_RECV_80 + cut + "\n"))
-                .isInstanceOfSatisfying(ProcFormatException.class, e -> assertThat(e.line()).isEqualTo(3))
+                .isInstanceOfSatisfying(
+                        ProcFormatException.class, e -> assertThat(e.line()).isEqualTo(3))
                 .hasMessageStartingWith("tcp line 3: line ends before 'tx_queue:rx_queue'");
     }
 

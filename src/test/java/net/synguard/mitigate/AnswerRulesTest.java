@@ -17,8 +17,14 @@ class AnswerRulesTest {
         assertAnswerable(FrameBuilder.syn().build());
         assertAnswerable(FrameBuilder.syn().ipv6().build());
         assertAnswerable(FrameBuilder.syn().vlan(0x88A8, 1).vlan(0x8100, 2).build());
-        assertAnswerable(FrameBuilder.syn().src(v4(223, 255, 255, 254)).dst(v4(1, 0, 0, 1)).build());
-        assertAnswerable(FrameBuilder.syn().ipv6().src(FrameBuilder.bytes("fe800000000000000000000000000001")).build());
+        assertAnswerable(FrameBuilder.syn()
+                .src(v4(223, 255, 255, 254))
+                .dst(v4(1, 0, 0, 1))
+                .build());
+        assertAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .src(FrameBuilder.bytes("fe800000000000000000000000000001"))
+                .build());
     }
 
     @Test
@@ -81,38 +87,69 @@ class AnswerRulesTest {
 
     @Test
     void ipv6UnspecifiedSource() {
-        assertNotAnswerable(FrameBuilder.syn().ipv6().src(v6("00000000000000000000000000000000")).build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .src(v6("00000000000000000000000000000000"))
+                .build());
     }
 
     @Test
     void ipv6LoopbackSource() {
-        assertNotAnswerable(FrameBuilder.syn().ipv6().src(v6("00000000000000000000000000000001")).build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .src(v6("00000000000000000000000000000001"))
+                .build());
     }
 
     @Test
     void ipv6MulticastSource() {
-        assertNotAnswerable(FrameBuilder.syn().ipv6().src(v6("ff020000000000000000000000000001")).build());
-        assertNotAnswerable(FrameBuilder.syn().ipv6().src(v6("ff0e0000000000000000000000000101")).build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .src(v6("ff020000000000000000000000000001"))
+                .build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .src(v6("ff0e0000000000000000000000000101"))
+                .build());
     }
 
     @Test
     void ipv6MappedIpv4Source() {
         // On the wire an IPv6 packet must not carry ::ffff:a.b.c.d, even for an ordinary a.b.c.d.
-        assertNotAnswerable(FrameBuilder.syn().ipv6().src(v6("00000000000000000000ffffc6336407")).build());
-        assertNotAnswerable(FrameBuilder.syn().ipv6().src(v6("00000000000000000000ffff7f000001")).build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .src(v6("00000000000000000000ffffc6336407"))
+                .build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .src(v6("00000000000000000000ffff7f000001"))
+                .build());
     }
 
     @Test
     void ipv6MartianDestination() {
-        assertNotAnswerable(FrameBuilder.syn().ipv6().dst(v6("ff020000000000000000000000000001")).build());
-        assertNotAnswerable(FrameBuilder.syn().ipv6().dst(v6("00000000000000000000000000000001")).build());
-        assertNotAnswerable(FrameBuilder.syn().ipv6().dst(v6("00000000000000000000000000000000")).build());
-        assertNotAnswerable(FrameBuilder.syn().ipv6().dst(v6("00000000000000000000ffffc000020a")).build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .dst(v6("ff020000000000000000000000000001"))
+                .build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .dst(v6("00000000000000000000000000000001"))
+                .build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .dst(v6("00000000000000000000000000000000"))
+                .build());
+        assertNotAnswerable(FrameBuilder.syn()
+                .ipv6()
+                .dst(v6("00000000000000000000ffffc000020a"))
+                .build());
     }
 
     @Test
     void sameSourceAndDestination() {
-        assertNotAnswerable(FrameBuilder.syn().src(v4(192, 0, 2, 10)).dst(v4(192, 0, 2, 10)).build());
+        assertNotAnswerable(
+                FrameBuilder.syn().src(v4(192, 0, 2, 10)).dst(v4(192, 0, 2, 10)).build());
         byte[] a = v6("20010db8000000000000000000000001");
         assertNotAnswerable(FrameBuilder.syn().ipv6().src(a).dst(a).build());
     }
@@ -130,7 +167,8 @@ class AnswerRulesTest {
         new net.synguard.decode.FrameDecoder(LinkType.LINUX_SLL, new net.synguard.decode.DecodeCounters())
                 .decode(sll, sll.length, in);
         assertThat(SynAckBuilder.answerable(in, sll)).isFalse();
-        assertThat(SynAckBuilder.answerable(Frames.decode(FrameBuilder.syn().build()), null)).isFalse();
+        assertThat(SynAckBuilder.answerable(Frames.decode(FrameBuilder.syn().build()), null))
+                .isFalse();
     }
 
     private void assertAnswerable(byte[] syn) {

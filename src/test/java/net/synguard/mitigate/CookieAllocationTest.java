@@ -26,7 +26,9 @@ class CookieAllocationTest {
         sink += run(codec, start, ROUNDS);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
-        assertThat(allocated).as("bytes allocated by %d encodes and checks", ROUNDS).isLessThan(1024);
+        assertThat(allocated)
+                .as("bytes allocated by %d encodes and checks", ROUNDS)
+                .isLessThan(1024);
         assertThat(sink).isPositive();
     }
 
@@ -36,7 +38,8 @@ class CookieAllocationTest {
             long src = Flows.MAPPED | (i * 0x9E3779B9L & 0xFFFF_FFFFL);
             long now = start + (i & 1023) * (PERIOD_NS / 1024);
             int cookie = codec.encode(0, src, 0, Flows.V4.sLo(), 1024 + (i & 0x7FFF), 443, i, 1460, now);
-            if (codec.decodeMssIndex(0, src, 0, Flows.V4.sLo(), 1024 + (i & 0x7FFF), 443, cookie, i, now + PERIOD_NS / 2)
+            if (codec.decodeMssIndex(
+                            0, src, 0, Flows.V4.sLo(), 1024 + (i & 0x7FFF), 443, cookie, i, now + PERIOD_NS / 2)
                     == 3) {
                 valid++;
             }

@@ -17,11 +17,23 @@ class CookieCodecTest {
     @Test
     void mssRoundsDownToTheTable() {
         int[][] cases = {
-            {-1, 536}, {0, 536}, {535, 536}, {536, 536}, {1299, 536}, {1300, 1300}, {1439, 1300},
-            {1440, 1440}, {1459, 1440}, {1460, 1460}, {8960, 1460}, {65535, 1460},
+            {-1, 536},
+            {0, 536},
+            {535, 536},
+            {536, 536},
+            {1299, 536},
+            {1300, 1300},
+            {1439, 1300},
+            {1440, 1440},
+            {1459, 1440},
+            {1460, 1460},
+            {8960, 1460},
+            {65535, 1460},
         };
         for (int[] c : cases) {
-            assertThat(CookieCodec.mssOf(CookieCodec.mssIndex(c[0]))).as("MSS %d", c[0]).isEqualTo(c[1]);
+            assertThat(CookieCodec.mssOf(CookieCodec.mssIndex(c[0])))
+                    .as("MSS %d", c[0])
+                    .isEqualTo(c[1]);
         }
     }
 
@@ -35,8 +47,9 @@ class CookieCodecTest {
                     int cookie = f.encode(codec, isn, CookieCodec.mssOf(index), t);
                     long periodStart = Math.floorDiv(t, PERIOD_NS) * PERIOD_NS;
                     // Age 0: the rest of the issuing period. Age 1: all of the next one.
-                    for (long checkAt : new long[] {t, periodStart + PERIOD_NS - 1, periodStart + PERIOD_NS,
-                            periodStart + 2 * PERIOD_NS - 1}) {
+                    for (long checkAt : new long[] {
+                        t, periodStart + PERIOD_NS - 1, periodStart + PERIOD_NS, periodStart + 2 * PERIOD_NS - 1
+                    }) {
                         assertThat(f.check(codec, cookie, isn, checkAt))
                                 .as("%s index %d issued %d checked %d", f, index, t, checkAt)
                                 .isEqualTo(index);
@@ -79,15 +92,15 @@ class CookieCodecTest {
         int cookie = V6.encode(codec, synIsn, 1300, T0);
         int ackSeq = synIsn + 1;
         int ackAck = cookie + 1;
-        assertThat(codec.checkResetAck(V6.cHi(), V6.cLo(), V6.sHi(), V6.sLo(), V6.cPort(), V6.sPort(), ackSeq, ackAck,
-                        T0 + PERIOD_NS))
+        assertThat(codec.checkResetAck(
+                        V6.cHi(), V6.cLo(), V6.sHi(), V6.sLo(), V6.cPort(), V6.sPort(), ackSeq, ackAck, T0 + PERIOD_NS))
                 .isEqualTo(1);
         // An ACK of another number (the MSS index absorbs +-3: Linux's layout adds it into the low bits).
-        assertThat(codec.checkResetAck(V6.cHi(), V6.cLo(), V6.sHi(), V6.sLo(), V6.cPort(), V6.sPort(), ackSeq,
-                        ackAck + 4, T0))
+        assertThat(codec.checkResetAck(
+                        V6.cHi(), V6.cLo(), V6.sHi(), V6.sLo(), V6.cPort(), V6.sPort(), ackSeq, ackAck + 4, T0))
                 .isEqualTo(INVALID);
-        assertThat(codec.checkResetAck(V6.cHi(), V6.cLo(), V6.sHi(), V6.sLo(), V6.cPort(), V6.sPort(), ackSeq + 1,
-                        ackAck, T0))
+        assertThat(codec.checkResetAck(
+                        V6.cHi(), V6.cLo(), V6.sHi(), V6.sLo(), V6.cPort(), V6.sPort(), ackSeq + 1, ackAck, T0))
                 .isEqualTo(INVALID);
     }
 
@@ -162,8 +175,8 @@ class CookieCodecTest {
 
     /** Encodes V4, ISN 9, MSS 536 with one given secret (the codec picks its own). */
     private static int encodeWith(CookieSecret s, long nowNs) {
-        CookieKeys k = CookieKeys.of(PERIOD_NS, ROTATION_NS, new KeyRing(s, null, Long.MIN_VALUE, Long.MIN_VALUE,
-                CookieKeys.NOT_SCHEDULED));
+        CookieKeys k = CookieKeys.of(
+                PERIOD_NS, ROTATION_NS, new KeyRing(s, null, Long.MIN_VALUE, Long.MIN_VALUE, CookieKeys.NOT_SCHEDULED));
         return V4.encode(new CookieCodec(k), 9, 536, nowNs);
     }
 }

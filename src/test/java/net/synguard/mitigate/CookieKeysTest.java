@@ -33,7 +33,8 @@ class CookieKeysTest {
         CookieKeys keys = open();
         assertThat(keys.loadWarning()).isEmpty();
         assertThat(keys.file()).contains(file());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
+                .isEqualTo("rw-------");
         assertThat(Files.size(file())).isEqualTo(CookieKeys.FILE_SIZE);
         assertThat(otherFiles()).as("no temporary file left").isEmpty();
     }
@@ -45,7 +46,8 @@ class CookieKeysTest {
 
         CookieKeys second = open();
         assertThat(second.loadWarning()).isEmpty();
-        assertThat(V4.check(new CookieCodec(second), cookie, 42, T0 + PERIOD_NS)).isEqualTo(2);
+        assertThat(V4.check(new CookieCodec(second), cookie, 42, T0 + PERIOD_NS))
+                .isEqualTo(2);
     }
 
     @Test
@@ -63,9 +65,12 @@ class CookieKeysTest {
         assertThat(reloaded.ring()).isEqualTo(keys.ring());
         assertThat(V4.check(again, before, 1, due + 1)).isZero();
         assertThat(V4.check(again, after, 2, due + PERIOD_NS)).isEqualTo(3);
-        assertThat(reloaded.maybeRotate(due + 1)).as("the schedule was saved too").isFalse();
+        assertThat(reloaded.maybeRotate(due + 1))
+                .as("the schedule was saved too")
+                .isFalse();
         assertThat(reloaded.maybeRotate(due + ROTATION_NS)).isTrue();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
+                .isEqualTo("rw-------");
         assertThat(otherFiles()).isEmpty();
     }
 
@@ -77,10 +82,11 @@ class CookieKeysTest {
         Files.write(file(), bytes);
 
         CookieKeys keys = open();
-        assertThat(keys.loadWarning()).hasValueSatisfying(w -> assertThat(w)
-                .contains(file().toString())
-                .contains("checksum")
-                .contains("replaced with new keys"));
+        assertThat(keys.loadWarning())
+                .hasValueSatisfying(w -> assertThat(w)
+                        .contains(file().toString())
+                        .contains("checksum")
+                        .contains("replaced with new keys"));
         assertThat(open().loadWarning()).as("the replacement is valid").isEmpty();
     }
 
@@ -104,7 +110,8 @@ class CookieKeysTest {
         CookieKeys second = open();
         assertThat(second.loadWarning()).hasValueSatisfying(w -> assertThat(w).contains("rw-r--r--"));
         assertThat(V4.check(new CookieCodec(second), cookie, 42, T0)).isEqualTo(CookieCodec.INVALID);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
+                .isEqualTo("rw-------");
     }
 
     @Test

@@ -25,31 +25,44 @@ class CookiePropertyTest {
 
     /** An address in two longs: half IPv4-mapped, half IPv6. */
     private static Gen<long[]> addresses() {
-        return longs().all().zip(longs().all(), integers().between(0, 1),
-                (hi, lo, v4) -> v4 == 1 ? new long[] {0, MAPPED | (lo & 0xFFFF_FFFFL)} : new long[] {hi, lo});
+        return longs().all()
+                .zip(
+                        longs().all(),
+                        integers().between(0, 1),
+                        (hi, lo, v4) -> v4 == 1 ? new long[] {0, MAPPED | (lo & 0xFFFF_FFFFL)} : new long[] {hi, lo});
     }
 
     /** A SYN: its flow, ISN and MSS option (-1: none). */
     private record Syn(Flows flow, int isn, int mss) {}
 
     private static Gen<Syn> syns() {
-        return addresses().zip(addresses(), integers().all(), integers().all(), integers().between(-1, 9000),
-                (c, s, ports, isn, mss) -> new Syn(
-                        new Flows(c[0], c[1], s[0], s[1], ports >>> 16, ports & 0xFFFF), isn, mss));
+        return addresses()
+                .zip(
+                        addresses(),
+                        integers().all(),
+                        integers().all(),
+                        integers().between(-1, 9000),
+                        (c, s, ports, isn, mss) ->
+                                new Syn(new Flows(c[0], c[1], s[0], s[1], ports >>> 16, ports & 0xFFFF), isn, mss));
     }
 
     /** Issue time anywhere in a period, check time anywhere in the cookie's two-period life. */
     private static Gen<long[]> times() {
-        return longs().between(0, PERIOD_NS - 1).zip(longs().between(0, PERIOD_NS - 1), integers().between(0, 1),
-                (issue, check, age) -> new long[] {T0 + issue, T0 + age * PERIOD_NS + (age == 0 ? Math.max(issue, check) : check)});
+        return longs().between(0, PERIOD_NS - 1)
+                .zip(longs().between(0, PERIOD_NS - 1), integers().between(0, 1), (issue, check, age) ->
+                        new long[] {T0 + issue, T0 + age * PERIOD_NS + (age == 0 ? Math.max(issue, check) : check)});
     }
 
     @Test
     void everyCookieRoundTrips() {
-        qt().withFixedSeed(20260101L).withExamples(EXAMPLES).forAll(syns(), times()).checkAssert((syn, t) -> {
-            int cookie = syn.flow().encode(codec, syn.isn(), syn.mss(), t[0]);
-            assertThat(syn.flow().check(codec, cookie, syn.isn(), t[1])).isEqualTo(CookieCodec.mssIndex(syn.mss()));
-        });
+        qt().withFixedSeed(20260101L)
+                .withExamples(EXAMPLES)
+                .forAll(syns(), times())
+                .checkAssert((syn, t) -> {
+                    int cookie = syn.flow().encode(codec, syn.isn(), syn.mss(), t[0]);
+                    assertThat(syn.flow().check(codec, cookie, syn.isn(), t[1]))
+                            .isEqualTo(CookieCodec.mssIndex(syn.mss()));
+                });
     }
 
     @Test

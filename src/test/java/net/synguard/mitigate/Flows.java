@@ -9,7 +9,8 @@ record Flows(long cHi, long cLo, long sHi, long sLo, int cPort, int sPort) {
     static final long T0 = Math.floorDiv(1_700_000_000_000_000_000L, PERIOD_NS) * PERIOD_NS;
 
     static final Flows V4 = new Flows(0, MAPPED | 0xC000_0201L, 0, MAPPED | 0xC633_640AL, 40_000, 443);
-    static final Flows V6 = new Flows(0x2001_0DB8_0000_0001L, 0x0000_0000_0000_1234L, 0x2001_0DB8_0000_0002L, 0x80, 61_000, 80);
+    static final Flows V6 =
+            new Flows(0x2001_0DB8_0000_0001L, 0x0000_0000_0000_1234L, 0x2001_0DB8_0000_0002L, 0x80, 61_000, 80);
 
     int encode(CookieCodec codec, int isn, int mss, long nowNs) {
         return codec.encode(cHi, cLo, sHi, sLo, cPort, sPort, isn, mss, nowNs);

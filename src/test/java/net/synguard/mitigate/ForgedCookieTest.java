@@ -26,7 +26,8 @@ class ForgedCookieTest {
     @Test
     void randomGuessesAlmostNeverPass() {
         CookieCodec codec = new CookieCodec(CookieKeys.ephemeral(PERIOD_NS, ROTATION_NS));
-        assertThat(countPasses(codec, T0 + PERIOD_NS / 2, new SplittableRandom(1))).isLessThanOrEqualTo(3);
+        assertThat(countPasses(codec, T0 + PERIOD_NS / 2, new SplittableRandom(1)))
+                .isLessThanOrEqualTo(3);
     }
 
     /** The same during a rotation's overlap, when each generation owns one of the two valid counters. */
@@ -36,7 +37,8 @@ class ForgedCookieTest {
         keys.maybeRotate(T0);
         assertThat(keys.maybeRotate(T0 + ROTATION_NS)).isTrue();
         long overlap = keys.ring().switchAtNs() + 1; // now: new key; now - 1: old key
-        assertThat(countPasses(new CookieCodec(keys), overlap, new SplittableRandom(2))).isLessThanOrEqualTo(3);
+        assertThat(countPasses(new CookieCodec(keys), overlap, new SplittableRandom(2)))
+                .isLessThanOrEqualTo(3);
     }
 
     /**
@@ -50,8 +52,9 @@ class ForgedCookieTest {
         CookieCodec codec = new CookieCodec(keys);
         long now = T0 + 3 * PERIOD_NS;
         long counter = now / PERIOD_NS;
-        int base = CookieCodec.flowHash(keys.ring().current(), V4.cHi(), V4.cLo(), V4.sHi(), V4.sLo(), V4.cPort(),
-                V4.sPort(), ISN) + ISN;
+        int base = CookieCodec.flowHash(
+                        keys.ring().current(), V4.cHi(), V4.cLo(), V4.sHi(), V4.sLo(), V4.cPort(), V4.sPort(), ISN)
+                + ISN;
         long[] counters = {counter, counter - 1, counter - 2, counter + 1};
         int[] expectedPasses = {4, 4, 0, 0};
         for (int c = 0; c < counters.length; c++) {

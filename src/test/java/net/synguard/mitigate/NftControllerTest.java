@@ -24,8 +24,8 @@ class NftControllerTest {
     private static final Address SERVER6 = Address.parse("2001:db8::1");
     private static final NftService WEB4 = new NftService(SERVER4.hi(), SERVER4.lo(), 80);
     private static final NftService WEB6 = new NftService(SERVER6.hi(), SERVER6.lo(), 443);
-    private static final NftService ALL4 = new NftService(Address.parse("198.18.0.9").hi(),
-            Address.parse("198.18.0.9").lo(), NftService.ANY_PORT);
+    private static final NftService ALL4 = new NftService(
+            Address.parse("198.18.0.9").hi(), Address.parse("198.18.0.9").lo(), NftService.ANY_PORT);
     private static final NftRuleset RULESET = new NftRuleset(List.of(WEB4, WEB6, ALL4));
     private static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -58,8 +58,8 @@ class NftControllerTest {
     @BeforeEach
     void noTable() {
         NS.nft(NftRuleset.removeScript(), "-f", "-");
-        controller = new NftController(RULESET, NftController.Options.defaults().withCommand(NS.nftCommand()),
-                listener);
+        controller =
+                new NftController(RULESET, NftController.Options.defaults().withCommand(NS.nftCommand()), listener);
     }
 
     @AfterEach
@@ -80,8 +80,19 @@ class NftControllerTest {
 
         assertThat(controller.setUp()).isTrue();
         String listing = table();
-        for (String set : List.of("verified4", "verified6", "blocked4", "blocked6", "protected4", "protected6",
-                "protected_hosts4", "protected_hosts6", "active4", "active6", "active_hosts4", "active_hosts6")) {
+        for (String set : List.of(
+                "verified4",
+                "verified6",
+                "blocked4",
+                "blocked6",
+                "protected4",
+                "protected6",
+                "protected_hosts4",
+                "protected_hosts6",
+                "active4",
+                "active6",
+                "active_hosts4",
+                "active_hosts6")) {
             assertThat(listing).contains("set " + set + " {");
         }
         assertThat(listing)
@@ -124,7 +135,8 @@ class NftControllerTest {
         assertThat(controller.deactivate(WEB4)).isTrue();
         assertThat(controller.deactivate(WEB4)).isTrue();
         assertThat(controller.flush(WAIT)).isTrue();
-        assertThat(NS.nft("", "list", "set", "inet", "synguard", "verified4").out()).contains("timeout 2m");
+        assertThat(NS.nft("", "list", "set", "inet", "synguard", "verified4").out())
+                .contains("timeout 2m");
         assertThat(NS.elements("blocked4")).isEmpty();
         assertThat(NS.elements("active4")).isEmpty();
         assertThat(NS.elements("active_hosts4")).containsExactly("198.18.0.9");
@@ -143,7 +155,8 @@ class NftControllerTest {
         controller.start();
         // One at a time, as a verification after an RST arrives: offer to nft's acknowledgement.
         for (int i = 1; i <= 200; i++) {
-            assertThat(controller.verify(Address.ofIpv4(0xC6336400 | i), Duration.ofMinutes(1))).isTrue();
+            assertThat(controller.verify(Address.ofIpv4(0xC6336400 | i), Duration.ofMinutes(1)))
+                    .isTrue();
             assertThat(controller.flush(WAIT)).isTrue();
         }
         NftLatency one = controller.latency().snapshot();
@@ -152,7 +165,8 @@ class NftControllerTest {
         assertThat(NS.elements("verified4")).hasSize(200);
         // A burst: batched 16 to a line.
         for (int i = 1; i <= 1000; i++) {
-            assertThat(controller.verify(Address.ofIpv4(0xCB007100 + i), Duration.ofMinutes(1))).isTrue();
+            assertThat(controller.verify(Address.ofIpv4(0xCB007100 + i), Duration.ofMinutes(1)))
+                    .isTrue();
         }
         assertThat(controller.flush(WAIT)).isTrue();
         System.out.println("nft latency, with a burst of 1000: " + controller.latency());
@@ -164,9 +178,12 @@ class NftControllerTest {
     void timeoutsExpire() throws InterruptedException {
         assertThat(controller.setUp()).isTrue();
         controller.start();
-        assertThat(controller.verify(Address.parse("198.51.100.8"), Duration.ofSeconds(1))).isTrue();
-        assertThat(controller.block(Address.parse("2001:db8:2::9"), Duration.ofSeconds(1))).isTrue();
-        assertThat(controller.verify(Address.parse("198.51.100.9"), Duration.ofMinutes(1))).isTrue();
+        assertThat(controller.verify(Address.parse("198.51.100.8"), Duration.ofSeconds(1)))
+                .isTrue();
+        assertThat(controller.block(Address.parse("2001:db8:2::9"), Duration.ofSeconds(1)))
+                .isTrue();
+        assertThat(controller.verify(Address.parse("198.51.100.9"), Duration.ofMinutes(1)))
+                .isTrue();
         assertThat(controller.flush(WAIT)).isTrue();
         assertThat(NS.elements("verified4")).containsExactlyInAnyOrder("198.51.100.8", "198.51.100.9");
         assertThat(NS.elements("blocked6")).containsExactly("2001:db8:2::9");
@@ -204,7 +221,10 @@ class NftControllerTest {
         assertThat(NS.nft(stale, "-f", "-").status()).isZero();
         assertThat(controller.setUp()).isTrue();
         String listing = table();
-        assertThat(listing).doesNotContain("junk").doesNotContain("tcp dport 22").contains("set verified4");
+        assertThat(listing)
+                .doesNotContain("junk")
+                .doesNotContain("tcp dport 22")
+                .contains("set verified4");
         assertThat(controller.setUp()).as("twice: replaces itself").isTrue();
     }
 
@@ -214,14 +234,23 @@ class NftControllerTest {
         controller.start();
         long day = Duration.ofDays(1).toMillis();
         assertThat(controller.verify(0, 0, day)).as("::").isFalse();
-        assertThat(controller.verify(Address.parse("0.0.0.0"), Duration.ofDays(1))).isFalse();
-        assertThat(controller.verify(Address.parse("127.0.0.1"), Duration.ofDays(1))).isFalse();
-        assertThat(controller.block(Address.parse("224.0.0.1"), Duration.ofDays(1))).isFalse();
-        assertThat(controller.block(Address.parse("255.255.255.255"), Duration.ofDays(1))).isFalse();
-        assertThat(controller.block(Address.parse("ff02::1"), Duration.ofDays(1))).isFalse();
+        assertThat(controller.verify(Address.parse("0.0.0.0"), Duration.ofDays(1)))
+                .isFalse();
+        assertThat(controller.verify(Address.parse("127.0.0.1"), Duration.ofDays(1)))
+                .isFalse();
+        assertThat(controller.block(Address.parse("224.0.0.1"), Duration.ofDays(1)))
+                .isFalse();
+        assertThat(controller.block(Address.parse("255.255.255.255"), Duration.ofDays(1)))
+                .isFalse();
+        assertThat(controller.block(Address.parse("ff02::1"), Duration.ofDays(1)))
+                .isFalse();
         assertThat(controller.unblock(Address.parse("::1"))).isFalse();
-        assertThat(controller.verify(Address.parse("198.51.100.1"), Duration.ZERO)).as("no timeout").isFalse();
-        assertThat(controller.verify(Address.parse("198.51.100.1"), Duration.ofDays(30))).as("too long").isFalse();
+        assertThat(controller.verify(Address.parse("198.51.100.1"), Duration.ZERO))
+                .as("no timeout")
+                .isFalse();
+        assertThat(controller.verify(Address.parse("198.51.100.1"), Duration.ofDays(30)))
+                .as("too long")
+                .isFalse();
         NftService unknown = new NftService(SERVER4.hi(), SERVER4.lo(), 8080);
         assertThat(controller.activate(unknown)).as("not in the ruleset").isFalse();
         assertThat(controller.deactivate(null)).isFalse();
@@ -236,21 +265,23 @@ class NftControllerTest {
     @Test
     void invalidServicesCannotBeBuilt() {
         assertThatCode(() -> new NftService(0, 0, 80)).isInstanceOf(IllegalArgumentException.class);
-        assertThatCode(() -> new NftService(SERVER4.hi(), SERVER4.lo(), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatCode(() -> new NftService(SERVER4.hi(), SERVER4.lo(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatCode(() -> new NftService(SERVER4.hi(), SERVER4.lo(), 65536))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void missingNftIsReportedAndNothingThrows() throws InterruptedException {
-        NftController missing = new NftController(RULESET,
-                NftController.Options.defaults().withCommand(List.of("/nonexistent/nft")), listener);
+        NftController missing = new NftController(
+                RULESET, NftController.Options.defaults().withCommand(List.of("/nonexistent/nft")), listener);
         try {
             assertThat(missing.check()).isFalse();
             assertThat(missing.setUp()).isFalse();
             assertThat(failures).hasSize(2).allSatisfy(f -> assertThat(f).contains("/nonexistent/nft"));
             missing.start();
-            assertThat(missing.verify(Address.parse("198.51.100.7"), Duration.ofMinutes(1))).isTrue();
+            assertThat(missing.verify(Address.parse("198.51.100.7"), Duration.ofMinutes(1)))
+                    .isTrue();
             assertThat(missing.flush(WAIT)).isTrue();
             assertThat(missing.lost()).isEqualTo(1);
             assertThat(missing.applied()).isZero();
@@ -265,10 +296,14 @@ class NftControllerTest {
     @Test
     void nftMissingInsideTheNamespaceIsReported() throws InterruptedException {
         // `ip netns exec` starts, then cannot exec nft: the child exits at once.
-        NftController missing = new NftController(RULESET, NftController.Options.defaults()
-                .withCommand(List.of("ip", "netns", "exec", NS.name, "/nonexistent/nft")), listener);
+        NftController missing = new NftController(
+                RULESET,
+                NftController.Options.defaults()
+                        .withCommand(List.of("ip", "netns", "exec", NS.name, "/nonexistent/nft")),
+                listener);
         missing.start();
-        assertThat(missing.verify(Address.parse("198.51.100.7"), Duration.ofMinutes(1))).isTrue();
+        assertThat(missing.verify(Address.parse("198.51.100.7"), Duration.ofMinutes(1)))
+                .isTrue();
         assertThat(missing.flush(WAIT)).isTrue();
         assertThat(missing.applied()).isZero();
         assertThat(failures).isNotEmpty();
@@ -280,11 +315,13 @@ class NftControllerTest {
     void aKilledNftIsRestarted() throws InterruptedException {
         assertThat(controller.setUp()).isTrue();
         controller.start();
-        assertThat(controller.verify(Address.parse("198.51.100.1"), Duration.ofMinutes(1))).isTrue();
+        assertThat(controller.verify(Address.parse("198.51.100.1"), Duration.ofMinutes(1)))
+                .isTrue();
         assertThat(controller.flush(WAIT)).isTrue();
         assertThat(controller.applied()).isEqualTo(1);
         // The only process in the namespace is our nft -i.
-        String pids = NetnsNft.run(List.of("ip", "netns", "pids", NS.name), "").out().strip();
+        String pids =
+                NetnsNft.run(List.of("ip", "netns", "pids", NS.name), "").out().strip();
         assertThat(pids).isNotEmpty();
         for (String pid : pids.split("\\s+")) {
             NetnsNft.run(List.of("kill", "-KILL", pid), "");
@@ -305,13 +342,19 @@ class NftControllerTest {
 
     @Test
     void aFullQueueRefusesAndCounts() {
-        NftController small = new NftController(RULESET,
-                NftController.Options.defaults().withCommand(NS.nftCommand()).withQueueCapacity(2), listener);
+        NftController small = new NftController(
+                RULESET,
+                NftController.Options.defaults().withCommand(NS.nftCommand()).withQueueCapacity(2),
+                listener);
         // Not started: nothing drains the queue.
-        assertThat(small.verify(Address.parse("198.51.100.1"), Duration.ofMinutes(1))).isTrue();
-        assertThat(small.verify(Address.parse("198.51.100.2"), Duration.ofMinutes(1))).isTrue();
-        assertThat(small.verify(Address.parse("198.51.100.3"), Duration.ofMinutes(1))).isFalse();
-        assertThat(small.block(Address.parse("198.51.100.4"), Duration.ofMinutes(1))).isFalse();
+        assertThat(small.verify(Address.parse("198.51.100.1"), Duration.ofMinutes(1)))
+                .isTrue();
+        assertThat(small.verify(Address.parse("198.51.100.2"), Duration.ofMinutes(1)))
+                .isTrue();
+        assertThat(small.verify(Address.parse("198.51.100.3"), Duration.ofMinutes(1)))
+                .isFalse();
+        assertThat(small.block(Address.parse("198.51.100.4"), Duration.ofMinutes(1)))
+                .isFalse();
         assertThat(small.queueFull()).isEqualTo(2);
         assertThat(small.offered()).isEqualTo(2);
         assertThat(small.queued()).isEqualTo(2);

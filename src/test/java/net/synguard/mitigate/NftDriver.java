@@ -38,8 +38,8 @@ public final class NftDriver {
         }
         NftController.Options options =
                 NftController.Options.defaults().withCommand(List.of("ip", "netns", "exec", args[0], "nft"));
-        NftController nft = new NftController(new NftRuleset(services), options,
-                reason -> out.println("failed " + reason.replace('\n', ' ')));
+        NftController nft = new NftController(
+                new NftRuleset(services), options, reason -> out.println("failed " + reason.replace('\n', ' ')));
         nft.start();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;

@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
  * concatenation, {@code {"concat": ["198.18.0.1", 80]}} (a range: {@code {"range": [0, 65535]}}).
  */
 final class NftJson {
-    private static final Pattern ELEM_ARRAY = Pattern.compile("\"elem\":\\s*\\[(.*)\\]\\s*}\\s*}\\s*]\\s*}\\s*$",
-            Pattern.DOTALL);
-    private static final Pattern CONCAT = Pattern.compile("\\{\"concat\":\\s*\\[(\"[^\"]+\"),\\s*(\\d+|\\{\"range\":\\s*\\[(\\d+),\\s*(\\d+)\\]\\})\\]\\}");
+    private static final Pattern ELEM_ARRAY =
+            Pattern.compile("\"elem\":\\s*\\[(.*)\\]\\s*}\\s*}\\s*]\\s*}\\s*$", Pattern.DOTALL);
+    private static final Pattern CONCAT = Pattern.compile(
+            "\\{\"concat\":\\s*\\[(\"[^\"]+\"),\\s*(\\d+|\\{\"range\":\\s*\\[(\\d+),\\s*(\\d+)\\]\\})\\]\\}");
     private static final Pattern PLAIN = Pattern.compile("\"val\":\\s*\"([^\"]+)\"|^\\s*\"([^\"]+)\"\\s*$");
 
     private NftJson() {}

@@ -23,7 +23,8 @@ class SipHash24Test {
             msg[i] = (byte) i;
         }
         ByteBuffer k = ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(SipHash24.hash(k.getLong(0), k.getLong(8), msg, 0, msg.length)).isEqualTo(0xa129ca6149be45e5L);
+        assertThat(SipHash24.hash(k.getLong(0), k.getLong(8), msg, 0, msg.length))
+                .isEqualTo(0xa129ca6149be45e5L);
     }
 
     @Test
@@ -36,8 +37,11 @@ class SipHash24Test {
                 long k1 = random.nextLong();
                 random.nextBytes(buf);
                 int off = random.nextInt(16);
-                long expected = Hashing.sipHash24(k0, k1).hashBytes(buf, off, len).asLong();
-                assertThat(SipHash24.hash(k0, k1, buf, off, len)).as("length %d", len).isEqualTo(expected);
+                long expected =
+                        Hashing.sipHash24(k0, k1).hashBytes(buf, off, len).asLong();
+                assertThat(SipHash24.hash(k0, k1, buf, off, len))
+                        .as("length %d", len)
+                        .isEqualTo(expected);
             }
         }
     }

@@ -16,7 +16,11 @@ class SynAckBuilderAllocationTest {
     void buildingAllocatesNothing() {
         byte[][] frames = {
             FrameBuilder.syn().tcpOptions(Frames.TS_OPTIONS).build(),
-            FrameBuilder.syn().ipv6().optionsHeader(0).tcpOptions(Frames.TS_OPTIONS).build(),
+            FrameBuilder.syn()
+                    .ipv6()
+                    .optionsHeader(0)
+                    .tcpOptions(Frames.TS_OPTIONS)
+                    .build(),
             FrameBuilder.syn().vlan(0x8100, 10).build(),
             FrameBuilder.syn().ipv6().vlan(0x88A8, 10).vlan(0x8100, 20).build(),
             FrameBuilder.syn().src(new byte[] {(byte) 224, 0, 0, 1}).build(), // not answerable

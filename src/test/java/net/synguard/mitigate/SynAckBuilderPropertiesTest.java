@@ -10,8 +10,9 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 class SynAckBuilderPropertiesTest {
-    private static final Gen<SynAckCase> CASES =
-            Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE).map(SynAckCase::from).describedAs(Object::toString);
+    private static final Gen<SynAckCase> CASES = Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE)
+            .map(SynAckCase::from)
+            .describedAs(Object::toString);
 
     private final SynAckBuilder builder = new SynAckBuilder(LinkType.ETHERNET);
 

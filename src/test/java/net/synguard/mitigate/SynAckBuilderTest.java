@@ -17,7 +17,11 @@ class SynAckBuilderTest {
 
     @Test
     void ipv4RetryModeMssOnly() {
-        byte[] syn = FrameBuilder.syn().ports(40_000, 443).seq(0x1234_5678).tcpOptions(Frames.TS_OPTIONS).build();
+        byte[] syn = FrameBuilder.syn()
+                .ports(40_000, 443)
+                .seq(0x1234_5678)
+                .tcpOptions(Frames.TS_OPTIONS)
+                .build();
         TcpSegment in = Frames.decode(syn);
 
         int length = builder.synAck(syn, in, ISN, COOKIE, 1024, 1460, out);
@@ -47,7 +51,10 @@ class SynAckBuilderTest {
 
     @Test
     void ipv4ResetModeWithTimestamps() {
-        byte[] syn = FrameBuilder.syn().seq(0x7FFF_FFFF).tcpOptions(Frames.TS_OPTIONS).build();
+        byte[] syn = FrameBuilder.syn()
+                .seq(0x7FFF_FFFF)
+                .tcpOptions(Frames.TS_OPTIONS)
+                .build();
         TcpSegment in = Frames.decode(syn);
 
         int length = builder.synAckWithTimestamps(syn, in, COOKIE, in.seq() + 1, 65_535, 536, 0xA0B0_C0D0, out);
@@ -87,8 +94,14 @@ class SynAckBuilderTest {
 
     @Test
     void ipv6WithExtensionHeadersAnswersWithNone() {
-        byte[] syn = FrameBuilder.syn().ipv6().optionsHeader(0).optionsHeader(60).ttl(3).ports(51_000, 22)
-                .tcpOptions(Frames.TS_OPTIONS).build();
+        byte[] syn = FrameBuilder.syn()
+                .ipv6()
+                .optionsHeader(0)
+                .optionsHeader(60)
+                .ttl(3)
+                .ports(51_000, 22)
+                .tcpOptions(Frames.TS_OPTIONS)
+                .build();
         TcpSegment in = Frames.decode(syn);
 
         int length = builder.synAckWithTimestamps(syn, in, COOKIE, in.seq() + 1, 65_535, 1220, 7, out);
@@ -127,7 +140,12 @@ class SynAckBuilderTest {
 
     @Test
     void qinqTagsAreKeptOnIpv6() {
-        byte[] syn = FrameBuilder.syn().ipv6().vlan(0x88A8, 300).vlan(0x8100, 42).tcpOptions(Frames.TS_OPTIONS).build();
+        byte[] syn = FrameBuilder.syn()
+                .ipv6()
+                .vlan(0x88A8, 300)
+                .vlan(0x8100, 42)
+                .tcpOptions(Frames.TS_OPTIONS)
+                .build();
         TcpSegment in = Frames.decode(syn);
 
         int length = builder.synAckWithTimestamps(syn, in, COOKIE, in.seq() + 1, 65_535, 8960, -1, out);
@@ -146,7 +164,9 @@ class SynAckBuilderTest {
 
     @Test
     void eceAndCwrInTheSynAreNotEchoed() {
-        byte[] syn = FrameBuilder.syn().flags(TcpSegment.SYN | TcpSegment.ECE | TcpSegment.CWR).build();
+        byte[] syn = FrameBuilder.syn()
+                .flags(TcpSegment.SYN | TcpSegment.ECE | TcpSegment.CWR)
+                .build();
         TcpSegment in = Frames.decode(syn);
 
         int length = builder.synAck(syn, in, ISN, COOKIE, 1024, 1460, out);
@@ -168,7 +188,12 @@ class SynAckBuilderTest {
 
     @Test
     void theReceivedFrameCanBeTheOutputBuffer() {
-        byte[] syn = FrameBuilder.syn().ipv6().vlan(0x8100, 7).tcpOptions(Frames.TS_OPTIONS).payload(100).build();
+        byte[] syn = FrameBuilder.syn()
+                .ipv6()
+                .vlan(0x8100, 7)
+                .tcpOptions(Frames.TS_OPTIONS)
+                .payload(100)
+                .build();
         byte[] original = syn.clone();
         TcpSegment in = Frames.decode(syn);
 
@@ -182,8 +207,13 @@ class SynAckBuilderTest {
     @Test
     void rstForTheResetHandoff() {
         // The client's ACK of our cookie SYN-ACK: its ack number is cookie + 1.
-        byte[] ack = FrameBuilder.syn().vlan(0x8100, 12).flags(TcpSegment.ACK).seq(ISN + 1).ack(COOKIE + 1)
-                .tcpOptions(1, 1, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6).build();
+        byte[] ack = FrameBuilder.syn()
+                .vlan(0x8100, 12)
+                .flags(TcpSegment.ACK)
+                .seq(ISN + 1)
+                .ack(COOKIE + 1)
+                .tcpOptions(1, 1, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6)
+                .build();
         TcpSegment in = Frames.decode(ack);
 
         int length = builder.rst(ack, in, in.ack(), out);
@@ -202,7 +232,8 @@ class SynAckBuilderTest {
 
     @Test
     void rstOverIpv6() {
-        byte[] ack = FrameBuilder.syn().ipv6().flags(TcpSegment.ACK).ack(COOKIE + 1).build();
+        byte[] ack =
+                FrameBuilder.syn().ipv6().flags(TcpSegment.ACK).ack(COOKIE + 1).build();
         TcpSegment in = Frames.decode(ack);
 
         int length = builder.rst(ack, in, COOKIE + 1, out);
@@ -220,7 +251,8 @@ class SynAckBuilderTest {
         for (int flags : new int[] {TcpSegment.SYN | TcpSegment.ACK, TcpSegment.ACK, TcpSegment.RST}) {
             byte[] frame = FrameBuilder.syn().flags(flags).build();
             assertThat(builder.synAck(frame, Frames.decode(frame), ISN, COOKIE, 1024, 1460, out))
-                    .as("flags 0x%x", flags).isEqualTo(SynAckBuilder.NOT_ANSWERABLE);
+                    .as("flags 0x%x", flags)
+                    .isEqualTo(SynAckBuilder.NOT_ANSWERABLE);
         }
     }
 
@@ -232,12 +264,15 @@ class SynAckBuilderTest {
             byte[] syn = FrameBuilder.syn().linkType(linkType).build();
             TcpSegment in = new TcpSegment();
             assertThat(new net.synguard.decode.FrameDecoder(linkType, new net.synguard.decode.DecodeCounters())
-                    .decode(syn, syn.length, in)).isTrue();
+                            .decode(syn, syn.length, in))
+                    .isTrue();
             SynAckBuilder other = new SynAckBuilder(linkType);
             assertThat(other.synAck(syn, in, ISN, COOKIE, 1024, 1460, out)).isEqualTo(SynAckBuilder.NOT_ANSWERABLE);
             assertThat(other.rst(syn, in, 1, out)).isEqualTo(SynAckBuilder.NOT_ANSWERABLE);
             // Even given an Ethernet builder, the frame's layout is not Ethernet.
-            assertThat(SynAckBuilder.answerable(in, syn)).as("link type %d", linkType).isFalse();
+            assertThat(SynAckBuilder.answerable(in, syn))
+                    .as("link type %d", linkType)
+                    .isFalse();
             assertThat(builder.synAck(syn, in, ISN, COOKIE, 1024, 1460, out)).isEqualTo(SynAckBuilder.NOT_ANSWERABLE);
         }
     }
@@ -247,13 +282,16 @@ class SynAckBuilderTest {
         byte[] syn = FrameBuilder.syn().build();
         TcpSegment in = Frames.decode(syn);
         assertThatThrownBy(() -> builder.synAck(syn, in, 0, 0, 1024, 0, out))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MSS 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MSS 0");
         assertThatThrownBy(() -> builder.synAck(syn, in, 0, 0, 1024, 65_536, out))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.synAck(syn, in, 0, 0, 70_000, 1460, out))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window 70000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("window 70000");
         assertThatThrownBy(() -> builder.synAck(syn, in, 0, 0, 1024, 1460, new byte[57]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 58+ bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected 58+ bytes");
         assertThat(builder.synAck(syn, in, 0, 0, 1024, 1460, new byte[58])).isEqualTo(58);
     }
 

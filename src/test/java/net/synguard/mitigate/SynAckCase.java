@@ -9,8 +9,20 @@ import net.synguard.decode.TcpSegment;
  * Addresses are drawn from ordinary unicast space (IPv4 1-223 minus 127 in the first octet, IPv6
  * 2000::/3) so that every case is answerable.
  */
-record SynAckCase(long seed, byte[] frame, boolean ipv6, int vlans, int seq, int ack, int window, int mss,
-        boolean timestamps, boolean synOffersTimestamps, int tsVal, int synTsVal, int clientSeq) {
+record SynAckCase(
+        long seed,
+        byte[] frame,
+        boolean ipv6,
+        int vlans,
+        int seq,
+        int ack,
+        int window,
+        int mss,
+        boolean timestamps,
+        boolean synOffersTimestamps,
+        int tsVal,
+        int synTsVal,
+        int clientSeq) {
     private static final int[] TPIDS = {0x8100, 0x88A8, 0x9100};
 
     static SynAckCase from(long seed) {
@@ -44,16 +56,47 @@ record SynAckCase(long seed, byte[] frame, boolean ipv6, int vlans, int seq, int
         boolean synOffersTimestamps = r.nextBoolean();
         int synTsVal = r.nextInt();
         if (synOffersTimestamps) {
-            b.tcpOptions(2, 4, 5, 0xB4, 4, 2, 8, 10, synTsVal >>> 24, (synTsVal >>> 16) & 0xFF, (synTsVal >>> 8) & 0xFF,
-                    synTsVal & 0xFF, 0, 0, 0, 0, 1, 3, 3, 7);
+            b.tcpOptions(
+                    2,
+                    4,
+                    5,
+                    0xB4,
+                    4,
+                    2,
+                    8,
+                    10,
+                    synTsVal >>> 24,
+                    (synTsVal >>> 16) & 0xFF,
+                    (synTsVal >>> 8) & 0xFF,
+                    synTsVal & 0xFF,
+                    0,
+                    0,
+                    0,
+                    0,
+                    1,
+                    3,
+                    3,
+                    7);
         } else if (r.nextBoolean()) {
             b.tcpOptions(2, 4, 5, 0xB4);
         }
         if (r.nextInt(8) == 0) {
             b.flags(TcpSegment.SYN | TcpSegment.ECE | TcpSegment.CWR);
         }
-        return new SynAckCase(seed, b.build(), ipv6, vlans, r.nextInt(), r.nextInt(), r.nextInt(65_536),
-                1 + r.nextInt(65_535), r.nextBoolean(), synOffersTimestamps, r.nextInt(), synTsVal, clientSeq);
+        return new SynAckCase(
+                seed,
+                b.build(),
+                ipv6,
+                vlans,
+                r.nextInt(),
+                r.nextInt(),
+                r.nextInt(65_536),
+                1 + r.nextInt(65_535),
+                r.nextBoolean(),
+                synOffersTimestamps,
+                r.nextInt(),
+                synTsVal,
+                clientSeq);
     }
 
     private static byte[] unicast4(SplittableRandom r) {

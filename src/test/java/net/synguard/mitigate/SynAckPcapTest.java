@@ -45,7 +45,9 @@ class SynAckPcapTest {
                 for (int tags = 0; tags <= 2; tags++) {
                     for (boolean timestamps : new boolean[] {false, true}) {
                         n++;
-                        FrameBuilder b = FrameBuilder.syn().ports(40_000 + n, 443).seq(0x1000_0000 * n + 0x0ABC)
+                        FrameBuilder b = FrameBuilder.syn()
+                                .ports(40_000 + n, 443)
+                                .seq(0x1000_0000 * n + 0x0ABC)
                                 .tcpOptions(Frames.TS_OPTIONS);
                         if (ipv6) {
                             b.ipv6();
@@ -73,13 +75,23 @@ class SynAckPcapTest {
                         assertThat(ChecksumVerifier.verifies(out, length)).isTrue();
                         synAcks.write(out, length);
                         synAckBytes += 16 + length;
-                        synAckLines.add(line(1, 1, 0, seq, ack, String.valueOf(mss),
+                        synAckLines.add(line(
+                                1,
+                                1,
+                                0,
+                                seq,
+                                ack,
+                                String.valueOf(mss),
                                 timestamps ? Integer.toUnsignedString(tsVal) : "",
-                                timestamps ? Integer.toUnsignedString(Frames.TS_OPTIONS_TSVAL) : "", vlans));
+                                timestamps ? Integer.toUnsignedString(Frames.TS_OPTIONS_TSVAL) : "",
+                                vlans));
 
                         // The client's ACK of that SYN-ACK, and our RST to it.
-                        FrameBuilder ackFrame = FrameBuilder.syn().ports(40_000 + n, 443).flags(TcpSegment.ACK)
-                                .seq(in.seq() + 1).ack(cookie + 1);
+                        FrameBuilder ackFrame = FrameBuilder.syn()
+                                .ports(40_000 + n, 443)
+                                .flags(TcpSegment.ACK)
+                                .seq(in.seq() + 1)
+                                .ack(cookie + 1);
                         if (ipv6) {
                             ackFrame.ipv6();
                         }
@@ -128,9 +140,18 @@ class SynAckPcapTest {
     }
 
     /** One line as {@code tshark -T fields} prints {@link #FIELDS}: tab-separated, empty for an absent field. */
-    private static String line(int syn, int ack, int reset, int seq, int ackNumber, String mss, String tsVal,
-            String tsEcr, String vlans) {
-        return String.join("\t", String.valueOf(syn), String.valueOf(ack), String.valueOf(reset),
-                Integer.toUnsignedString(seq), Integer.toUnsignedString(ackNumber), mss, tsVal, tsEcr, vlans);
+    private static String line(
+            int syn, int ack, int reset, int seq, int ackNumber, String mss, String tsVal, String tsEcr, String vlans) {
+        return String.join(
+                "\t",
+                String.valueOf(syn),
+                String.valueOf(ack),
+                String.valueOf(reset),
+                Integer.toUnsignedString(seq),
+                Integer.toUnsignedString(ackNumber),
+                mss,
+                tsVal,
+                tsEcr,
+                vlans);
     }
 }

@@ -1,18 +1,17 @@
 package net.synguard.pipeline;
 
+import static net.synguard.testing.EventLines.events;
+import static net.synguard.testing.EventLines.field;
+import static net.synguard.testing.EventLines.firstTopSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
-
-import static net.synguard.testing.EventLines.events;
-import static net.synguard.testing.EventLines.field;
-import static net.synguard.testing.EventLines.firstTopSource;
 
 /**
  * Replays of the real captures in tests/captures against checked-in event lines
@@ -26,7 +25,10 @@ class GoldenReplayTest {
     /** Every capture in tests/captures: a new one must come with its golden file. */
     static List<String> captures() throws java.io.IOException {
         try (var files = Files.list(Replays.CAPTURES)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".pcap")).sorted().toList();
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".pcap"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -53,21 +55,28 @@ class GoldenReplayTest {
         Replays.Result ffm = Replays.replay(file, cfg, net.synguard.capture.CaptureFiles.ENGINE_FFM);
         Replays.Result pcap4j = Replays.replay(file, cfg, net.synguard.capture.CaptureFiles.ENGINE_PCAP4J);
         assertThat(ffm.sink().lines).isEqualTo(pcap4j.sink().lines);
-        assertThat(ffm.pipeline().frames()).isEqualTo(pcap4j.pipeline().frames()).isPositive();
-        assertThat(ffm.pipeline().clock().nowNs()).isEqualTo(pcap4j.pipeline().clock().nowNs());
-        assertThat(ffm.pipeline().tracker().completed()).isEqualTo(pcap4j.pipeline().tracker().completed());
+        assertThat(ffm.pipeline().frames())
+                .isEqualTo(pcap4j.pipeline().frames())
+                .isPositive();
+        assertThat(ffm.pipeline().clock().nowNs())
+                .isEqualTo(pcap4j.pipeline().clock().nowNs());
+        assertThat(ffm.pipeline().tracker().completed())
+                .isEqualTo(pcap4j.pipeline().tracker().completed());
     }
 
     @Test
     void replayIsDeterministic() throws Exception {
-        List<String> first = Replays.replay("lab_mixed_spoofed_flood_and_http.pcap").sink().lines;
-        List<String> second = Replays.replay("lab_mixed_spoofed_flood_and_http.pcap").sink().lines;
+        List<String> first =
+                Replays.replay("lab_mixed_spoofed_flood_and_http.pcap").sink().lines;
+        List<String> second =
+                Replays.replay("lab_mixed_spoofed_flood_and_http.pcap").sink().lines;
         assertThat(second).isEqualTo(first).isNotEmpty();
     }
 
     @Test
     void spoofedFloodIsOneSpoofedAttackOnTheMinecraftPort() throws Exception {
-        List<String> lines = Replays.replay("stopddos__pkt.TCP.synflood.spoofed.pcap").sink().lines;
+        List<String> lines =
+                Replays.replay("stopddos__pkt.TCP.synflood.spoofed.pcap").sink().lines;
         assertThat(events(lines, "attack_started")).hasSize(1);
         assertThat(events(lines, "attack_ended")).hasSize(1);
         String start = events(lines, "attack_started").get(0);
@@ -82,7 +91,8 @@ class GoldenReplayTest {
 
     @Test
     void cicSynFloodNamesItsOneRealSource() throws Exception {
-        List<String> lines = Replays.replay("lucid__CIC-DDoS-2019-SynFlood.pcap").sink().lines;
+        List<String> lines =
+                Replays.replay("lucid__CIC-DDoS-2019-SynFlood.pcap").sink().lines;
         assertThat(events(lines, "attack_started")).hasSize(1);
         String start = events(lines, "attack_started").get(0);
         assertThat(field(start, "target")).isEqualTo("192.168.50.4");

@@ -56,11 +56,28 @@ class PipelineAllocationTest {
         byte[][] frames = new byte[3 * 256][];
         for (int f = 0; f < 256; f++) {
             byte[] client = {(byte) 198, 18, 1, (byte) (f % 16)};
-            frames[3 * f] = FrameBuilder.syn().src(client).dst(SERVER).ports(20_000 + f, 80).seq(f).build();
-            frames[3 * f + 1] = FrameBuilder.syn().src(SERVER).dst(client).ports(80, 20_000 + f)
-                    .seq(5000 + f).ack(f + 1).flags(TcpSegment.SYN | TcpSegment.ACK).build();
-            frames[3 * f + 2] = FrameBuilder.syn().src(client).dst(SERVER).ports(20_000 + f, 80)
-                    .seq(f + 1).ack(5001 + f).flags(TcpSegment.ACK).build();
+            frames[3 * f] = FrameBuilder.syn()
+                    .src(client)
+                    .dst(SERVER)
+                    .ports(20_000 + f, 80)
+                    .seq(f)
+                    .build();
+            frames[3 * f + 1] = FrameBuilder.syn()
+                    .src(SERVER)
+                    .dst(client)
+                    .ports(80, 20_000 + f)
+                    .seq(5000 + f)
+                    .ack(f + 1)
+                    .flags(TcpSegment.SYN | TcpSegment.ACK)
+                    .build();
+            frames[3 * f + 2] = FrameBuilder.syn()
+                    .src(client)
+                    .dst(SERVER)
+                    .ports(20_000 + f, 80)
+                    .seq(f + 1)
+                    .ack(5001 + f)
+                    .flags(TcpSegment.ACK)
+                    .build();
         }
         long[] t = {1_700_000_000_000_000_000L};
         int[] n = {0};
@@ -76,7 +93,8 @@ class PipelineAllocationTest {
     }
 
     private static long admissions(Pipeline p) {
-        return p.pressure().sourceFirstSight().promotions() + p.pressure().prefixFirstSight().promotions();
+        return p.pressure().sourceFirstSight().promotions()
+                + p.pressure().prefixFirstSight().promotions();
     }
 
     /** Runs {@code work} n times to warm up, then n times measured; returns the bytes allocated. */

@@ -39,7 +39,9 @@ class SketchTest {
                 h.addHash(Mix.mix64(v));
                 h.addHash(Mix.mix64(v)); // duplicates do not count
             }
-            assertThat((double) h.estimate()).as("n=%d", n).isCloseTo(n, org.assertj.core.data.Percentage.withPercentage(7));
+            assertThat((double) h.estimate())
+                    .as("n=%d", n)
+                    .isCloseTo(n, org.assertj.core.data.Percentage.withPercentage(7));
         }
     }
 

@@ -9,7 +9,9 @@ public final class EventLines {
     private EventLines() {}
 
     public static List<String> events(List<String> lines, String event) {
-        return lines.stream().filter(l -> l.contains("\"event\":\"" + event + "\"")).toList();
+        return lines.stream()
+                .filter(l -> l.contains("\"event\":\"" + event + "\""))
+                .toList();
     }
 
     /** A flat (string or number) field's value. */
@@ -22,7 +24,8 @@ public final class EventLines {
     }
 
     public static String firstTopSource(String line) {
-        Matcher m = Pattern.compile("\"top_sources\":\\[\\{\"address\":\"([^\"]+)\"").matcher(line);
+        Matcher m = Pattern.compile("\"top_sources\":\\[\\{\"address\":\"([^\"]+)\"")
+                .matcher(line);
         if (!m.find()) {
             throw new AssertionError("no top source in " + line);
         }

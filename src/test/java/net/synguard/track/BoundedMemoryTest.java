@@ -20,14 +20,12 @@ class BoundedMemoryTest {
 
     @Test
     void tenMillionSpoofedSynsStayBoundedAndAllocateNothing() {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
         threads.setThreadAllocatedMemoryEnabled(true);
 
         CountingListener listener = new CountingListener();
-        HandshakeTracker tracker =
-                new HandshakeTracker(65536, HalfOpenTimeout.DEFAULT_NS, 0x5EED, listener);
+        HandshakeTracker tracker = new HandshakeTracker(65536, HalfOpenTimeout.DEFAULT_NS, 0x5EED, listener);
         SplittableRandom random = new SplittableRandom(2025);
         TcpSegment seg = new TcpSegment();
         // 1 µs apart: 11 s of packet time, well inside the 63 s timeout, so nothing expires.
@@ -55,12 +53,21 @@ class BoundedMemoryTest {
             now += 1000;
             int port = random.nextInt(1024, 65536);
             if (random.nextBoolean()) {
-                TestSegments.set(seg, 0, TestSegments.ipv4(random.nextInt()), port,
-                        0, Flow.SERVER, 443, TcpSegment.SYN, random.nextInt(), 0);
+                TestSegments.set(
+                        seg,
+                        0,
+                        TestSegments.ipv4(random.nextInt()),
+                        port,
+                        0,
+                        Flow.SERVER,
+                        443,
+                        TcpSegment.SYN,
+                        random.nextInt(),
+                        0);
             } else {
                 long hi = 0x2001_0DB8_0000_0000L | (random.nextLong() >>> 32);
-                TestSegments.set(seg, hi, random.nextLong(), port,
-                        SERVER_V6_HI, 1, 443, TcpSegment.SYN, random.nextInt(), 0);
+                TestSegments.set(
+                        seg, hi, random.nextLong(), port, SERVER_V6_HI, 1, 443, TcpSegment.SYN, random.nextInt(), 0);
             }
             tracker.onSegment(seg, now);
             if ((i & 1023) == 0) {
@@ -83,8 +90,16 @@ class BoundedMemoryTest {
 
         @Override
         public void closed(
-                long cHi, long cLo, long sHi, long sLo, int cPort, int sPort, int stateBefore, int closure,
-                int mark, long nowNs) {
+                long cHi,
+                long cLo,
+                long sHi,
+                long sLo,
+                int cPort,
+                int sPort,
+                int stateBefore,
+                int closure,
+                int mark,
+                long nowNs) {
             closed.incrementAndGet();
         }
     }

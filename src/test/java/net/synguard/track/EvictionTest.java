@@ -68,8 +68,17 @@ class EvictionTest {
         SplittableRandom random = new SplittableRandom(5);
         TcpSegment seg = new TcpSegment();
         for (int i = 0; i < 2000; i++) {
-            TestSegments.set(seg, 0, TestSegments.ipv4(random.nextInt()), random.nextInt(1024, 65536),
-                    0, Flow.SERVER, 80, TcpSegment.SYN, random.nextInt(), 0);
+            TestSegments.set(
+                    seg,
+                    0,
+                    TestSegments.ipv4(random.nextInt()),
+                    random.nextInt(1024, 65536),
+                    0,
+                    Flow.SERVER,
+                    80,
+                    TcpSegment.SYN,
+                    random.nextInt(),
+                    0);
             t.onSegment(seg, T0 + i * MS);
         }
         return listener.events;

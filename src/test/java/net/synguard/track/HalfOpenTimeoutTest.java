@@ -32,14 +32,17 @@ class HalfOpenTimeoutTest {
 
     @Test
     void saturatesInsteadOfOverflowing() {
-        assertThat(HalfOpenTimeout.nanos(255, Long.MAX_VALUE / 4, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(HalfOpenTimeout.nanos(255, Long.MAX_VALUE / 4, Long.MAX_VALUE))
+                .isEqualTo(Long.MAX_VALUE);
         assertThat(HalfOpenTimeout.nanos(1, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
     void rejectsWhatTheSysctlRejects() {
-        assertThatThrownBy(() -> HalfOpenTimeout.nanos(-1, SEC)).hasMessage("tcp_synack_retries: -1 (expected: 0..255)");
-        assertThatThrownBy(() -> HalfOpenTimeout.nanos(256, SEC)).hasMessage("tcp_synack_retries: 256 (expected: 0..255)");
+        assertThatThrownBy(() -> HalfOpenTimeout.nanos(-1, SEC))
+                .hasMessage("tcp_synack_retries: -1 (expected: 0..255)");
+        assertThatThrownBy(() -> HalfOpenTimeout.nanos(256, SEC))
+                .hasMessage("tcp_synack_retries: 256 (expected: 0..255)");
         assertThatThrownBy(() -> HalfOpenTimeout.nanos(5, 0)).hasMessage("initial RTO: 0 ns (expected: > 0)");
         assertThatThrownBy(() -> HalfOpenTimeout.nanos(5, SEC, SEC - 1)).hasMessageStartingWith("maximum RTO");
     }

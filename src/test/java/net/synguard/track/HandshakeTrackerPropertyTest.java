@@ -36,7 +36,12 @@ class HandshakeTrackerPropertyTest {
     record Op(int kind, int flow, int dir, int seq, int ack, long dtNs) {
         static Op of(int op) {
             long unit = ((op >>> 20) & 1) == 0 ? 1_000_000L : 100_000_000L;
-            return new Op(op & 7, (op >>> 3) & 15, (op >>> 7) & 1, (op >>> 8) & 3, (op >>> 10) & 3,
+            return new Op(
+                    op & 7,
+                    (op >>> 3) & 15,
+                    (op >>> 7) & 1,
+                    (op >>> 8) & 3,
+                    (op >>> 10) & 3,
                     ((op >>> 12) & 0xFF) * unit);
         }
 
@@ -67,7 +72,9 @@ class HandshakeTrackerPropertyTest {
     void invariantsHoldForAnySequence() {
         qt().withFixedSeed(20250601L)
                 .withExamples(2000)
-                .forAll(lists().of(integers().all()).ofSizeBetween(1, 300), integers().between(0, 3))
+                .forAll(
+                        lists().of(integers().all()).ofSizeBetween(1, 300),
+                        integers().between(0, 3))
                 .checkAssert((ops, config) -> runInvariants(ops, config));
     }
 
@@ -138,7 +145,8 @@ class HandshakeTrackerPropertyTest {
             if (flags != 0) {
                 int expected = model.apply(op, flags, now);
                 int actual = t.onSegment(op.segment(seg, flags), now);
-                assertThat(Outcome.name(actual)).as("op %d: %s flags %x", i, op, flags)
+                assertThat(Outcome.name(actual))
+                        .as("op %d: %s flags %x", i, op, flags)
                         .isEqualTo(Outcome.name(expected));
             }
         }
@@ -172,14 +180,16 @@ class HandshakeTrackerPropertyTest {
             int seq = op.seq(), an = op.ack();
             if ((flags & RST) != 0) {
                 Entry e = live(fwd, now);
-                if (e != null && (seq == e.clientIsn + 1
-                        || (ack && e.state == HandshakeState.SYN_ACK_SEEN && an == e.serverIsn + 1))) {
+                if (e != null
+                        && (seq == e.clientIsn + 1
+                                || (ack && e.state == HandshakeState.SYN_ACK_SEEN && an == e.serverIsn + 1))) {
                     entries.remove(fwd);
                     return Outcome.ABORTED;
                 }
                 e = live(rev, now);
-                if (e != null && ((ack && an == e.clientIsn + 1)
-                        || (e.state == HandshakeState.SYN_ACK_SEEN && seq == e.serverIsn + 1))) {
+                if (e != null
+                        && ((ack && an == e.clientIsn + 1)
+                                || (e.state == HandshakeState.SYN_ACK_SEEN && seq == e.serverIsn + 1))) {
                     entries.remove(rev);
                     return Outcome.REFUSED;
                 }

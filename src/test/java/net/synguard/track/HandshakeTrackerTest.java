@@ -322,8 +322,7 @@ class HandshakeTrackerTest {
                 .hasMessage("half-open capacity: 0 (expected: 1..67108864)");
         assertThatThrownBy(() -> new HandshakeTracker(8, 0, 1, l))
                 .hasMessage("half-open timeout: 0 ns (expected: > 0)");
-        assertThatThrownBy(() -> new HandshakeTracker(8, TIMEOUT, 1, null))
-                .hasMessageStartingWith("listener: null");
+        assertThatThrownBy(() -> new HandshakeTracker(8, TIMEOUT, 1, null)).hasMessageStartingWith("listener: null");
         assertThatThrownBy(() -> new HandshakeTracker(8, 0, TIMEOUT, 1, l))
                 .hasMessage("port-count capacity: 0 (expected: 1..67108864)");
         assertThatThrownBy(() -> tracker.halfOpen(3)).hasMessageStartingWith("handshake state: 3");
