@@ -10,7 +10,6 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.PcapStat;
-import org.pcap4j.core.RawPacketListener;
 
 /**
  * A live capture on one interface. pcap4j opens and sets up the handle (immediate mode, snap
@@ -123,20 +122,10 @@ public final class LiveCaptureSource implements PacketSource {
     }
 
     private long runPcap4j(FrameHandler handler) throws CaptureException {
-        long[] count = new long[1];
-        Throwable[] failure = new Throwable[1];
-        RawPacketListener listener = frame -> {
-            try {
-                count[0]++;
-                handler.onFrame(frame, frame.length, PcapFileSource.epochNanos(handle.getTimestamp()));
-            } catch (Throwable t) {
-                failure[0] = t;
-                breakQuietly();
-            }
-        };
+        Pcap4jFrames frames = new Pcap4jFrames(handle, handler);
         try {
-            while (!stopRequested && failure[0] == null) {
-                if (handle.dispatch(-1, listener) == 0 && !waiter.await(options.timeoutMillis())) {
+            while (!stopRequested && !frames.failed()) {
+                if (handle.dispatch(-1, frames) == 0 && !waiter.await(options.timeoutMillis())) {
                     handler.onIdle(WallClock.nowNs());
                 }
             }
@@ -144,13 +133,10 @@ public final class LiveCaptureSource implements PacketSource {
             // breakLoop(): stop() or a handler failure, handled below.
         } catch (PcapNativeException | NotOpenException e) {
             throw new CaptureException(
-                    options.iface() + ": read failed after " + count[0] + " frames: " + e.getMessage(), e);
+                    options.iface() + ": read failed after " + frames.count() + " frames: " + e.getMessage(), e);
         }
-        if (failure[0] != null) {
-            throw new CaptureException(
-                    options.iface() + ": processing failed at frame " + count[0] + ": " + failure[0], failure[0]);
-        }
-        return count[0];
+        frames.rethrow(options.iface());
+        return frames.count();
     }
 
     /** libpcap's counters now; call from the capture thread, between frames. */
@@ -166,21 +152,13 @@ public final class LiveCaptureSource implements PacketSource {
         }
     }
 
-    private void breakQuietly() {
-        try {
-            handle.breakLoop();
-        } catch (NotOpenException ignored) {
-            // Already closed: nothing is running to break.
-        }
-    }
-
     @Override
     public void stop() {
         stopRequested = true;
         if (ffmLoop != null) {
             ffmLoop.stop();
         }
-        breakQuietly();
+        Pcap4jFrames.breakQuietly(handle);
     }
 
     @Override

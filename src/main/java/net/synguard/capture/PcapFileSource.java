@@ -1,12 +1,10 @@
 package net.synguard.capture;
 
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
-import org.pcap4j.core.RawPacketListener;
 
 /**
  * Reads a pcap or pcapng file through pcap4j's {@code loop}, the fastest of its read calls
@@ -51,53 +49,28 @@ public final class PcapFileSource implements PacketSource {
 
     @Override
     public long run(FrameHandler handler) throws CaptureException {
-        long[] count = new long[1];
-        Throwable[] failure = new Throwable[1];
-        RawPacketListener listener = frame -> {
-            try {
-                count[0]++;
-                handler.onFrame(frame, frame.length, epochNanos(handle.getTimestamp()));
-            } catch (Throwable t) {
-                failure[0] = t;
-                breakQuietly();
-            }
-        };
+        Pcap4jFrames frames = new Pcap4jFrames(handle, handler);
         try {
-            handle.loop(-1, listener);
+            handle.loop(-1, frames);
         } catch (InterruptedException e) {
             // breakLoop() ends the loop this way: after stop(), or after a handler failure below.
-            if (!stopRequested && failure[0] == null) {
+            if (!stopRequested && !frames.failed()) {
                 Thread.currentThread().interrupt();
             }
         } catch (PcapNativeException e) {
-            throw new CaptureException(file + ": read failed after " + count[0] + " frames: " + e.getMessage(), e);
+            throw new CaptureException(
+                    file + ": read failed after " + frames.count() + " frames: " + e.getMessage(), e);
         } catch (NotOpenException e) {
             throw new CaptureException(file + ": handle closed while reading", e);
         }
-        if (failure[0] != null) {
-            throw new CaptureException(
-                    file + ": processing failed at frame " + count[0] + ": " + failure[0], failure[0]);
-        }
-        return count[0];
-    }
-
-    /** pcap4j's per-frame {@code java.sql.Timestamp} (nanosecond precision handles) in epoch ns. */
-    static long epochNanos(Timestamp ts) {
-        return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
-    }
-
-    private void breakQuietly() {
-        try {
-            handle.breakLoop();
-        } catch (NotOpenException ignored) {
-            // Closed already: the loop is over anyway.
-        }
+        frames.rethrow(file.toString());
+        return frames.count();
     }
 
     @Override
     public void stop() {
         stopRequested = true;
-        breakQuietly();
+        Pcap4jFrames.breakQuietly(handle);
     }
 
     @Override
