@@ -110,51 +110,16 @@ public final class NftRuleset {
         t.append("        type filter hook prerouting priority raw; policy accept;\n");
         for (String f : List.of("4", "6")) {
             String ip = f.equals("4") ? "ip" : "ip6";
-            String syn = "        tcp flags & (syn | ack) == syn ";
-            t.append(syn)
-                    .append(ip)
-                    .append(" saddr @blocked")
-                    .append(f)
-                    .append(' ')
-                    .append(ip)
-                    .append(" daddr . tcp dport @protected")
-                    .append(f)
-                    .append(" counter drop comment \"blocked")
-                    .append(f)
-                    .append("\"\n");
-            t.append(syn)
-                    .append(ip)
-                    .append(" saddr @blocked")
-                    .append(f)
-                    .append(' ')
-                    .append(ip)
-                    .append(" daddr @protected_hosts")
-                    .append(f)
-                    .append(" counter drop comment \"blocked")
-                    .append(f)
-                    .append(" every port\"\n");
-            t.append(syn)
-                    .append(ip)
-                    .append(" daddr . tcp dport @active")
-                    .append(f)
-                    .append(' ')
-                    .append(ip)
-                    .append(" saddr != @verified")
-                    .append(f)
-                    .append(" counter drop comment \"unverified")
-                    .append(f)
-                    .append("\"\n");
-            t.append(syn)
-                    .append(ip)
-                    .append(" daddr @active_hosts")
-                    .append(f)
-                    .append(' ')
-                    .append(ip)
-                    .append(" saddr != @verified")
-                    .append(f)
-                    .append(" counter drop comment \"unverified")
-                    .append(f)
-                    .append(" every port\"\n");
+            synDrop(t, ip + " saddr @blocked" + f + " " + ip + " daddr . tcp dport @protected" + f, "blocked" + f);
+            synDrop(
+                    t,
+                    ip + " saddr @blocked" + f + " " + ip + " daddr @protected_hosts" + f,
+                    "blocked" + f + " every port");
+            synDrop(t, ip + " daddr . tcp dport @active" + f + " " + ip + " saddr != @verified" + f, "unverified" + f);
+            synDrop(
+                    t,
+                    ip + " daddr @active_hosts" + f + " " + ip + " saddr != @verified" + f,
+                    "unverified" + f + " every port");
         }
         t.append("    }\n");
         t.append("}\n");
@@ -174,5 +139,14 @@ public final class NftRuleset {
             }
         }
         return seen.isEmpty() ? "" : " elements = { " + String.join(", ", seen) + " };";
+    }
+
+    /** One rule of the chain: a SYN (SYN set, ACK clear) that {@code match}es is counted and dropped. */
+    private static void synDrop(StringBuilder t, String match, String comment) {
+        t.append("        tcp flags & (syn | ack) == syn ")
+                .append(match)
+                .append(" counter drop comment \"")
+                .append(comment)
+                .append("\"\n");
     }
 }
