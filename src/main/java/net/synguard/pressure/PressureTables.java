@@ -89,23 +89,22 @@ public final class PressureTables {
         // only hear from addresses seen before: the one-SYN sources of a spoofed flood would only
         // churn the sketch's counters, at a scan of every counter per SYN. A source that has just
         // been admitted brings its first SYN along.
-        SourceStats src = sources.sighted(cHi, cLo, nowNs, false);
-        if (src != null) {
-            d.topSources.add(cHi, cLo, src.syns == 0 ? 2 : 1);
-            src.syns++;
-            src.synRate.add(nowNs, 1);
-            src.lastSeenNs = nowNs;
-        }
+        countSyn(sources.sighted(cHi, cLo, nowNs, false), d.topSources, cHi, cLo, nowNs);
         long pHi = prefixHi(cHi, cLo);
         long pLo = prefixLo(cHi, cLo);
-        SourceStats pfx = prefixes.sighted(pHi, pLo, nowNs, false);
-        if (pfx != null) {
-            d.topPrefixes.add(pHi, pLo, pfx.syns == 0 ? 2 : 1);
-            pfx.syns++;
-            pfx.synRate.add(nowNs, 1);
-            pfx.lastSeenNs = nowNs;
-        }
+        countSyn(prefixes.sighted(pHi, pLo, nowNs, false), d.topPrefixes, pHi, pLo, nowNs);
         return d;
+    }
+
+    /** A SYN from a source (or prefix) that has stats: into them and into the destination's sketch. */
+    private static void countSyn(SourceStats s, SpaceSaving top, long hi, long lo, long nowNs) {
+        if (s == null) {
+            return;
+        }
+        top.add(hi, lo, s.syns == 0 ? 2 : 1);
+        s.syns++;
+        s.synRate.add(nowNs, 1);
+        s.lastSeenNs = nowNs;
     }
 
     /** {@link #onHalfOpenOpened}'s mark: the source had a cache entry when the handshake opened. */
