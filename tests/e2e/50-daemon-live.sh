@@ -39,6 +39,7 @@ find_jdk25
 
 readonly THRESHOLD=2000 QUIET_S=3 WINDOW_S=1
 work="$(mktemp -d)"
+mkdir -m 0700 "$work/state" # the unit gets it from StateDirectory=; the cookie keys live there
 trap 'cp "$work/daemon.log" /tmp/sg-daemon-last.log 2>/dev/null; cp "$work/alerts.log" /tmp/sg-alerts-last.log 2>/dev/null; rm -rf "$work"' EXIT
 lab_trap
 

@@ -259,6 +259,12 @@ lab_up() {
         ip -n "$LAB_SRV" link set "$port" up
     done
     ip -n "$LAB_SRV" link set br0 up
+    # br0 plays the server's NIC. With bridge netfilter on (the kernel's default in every new
+    # namespace: net.bridge.bridge-nf-call-iptables=1), frames to the host run the IP prerouting
+    # hooks at the bridge port, before br0's packet taps: a SYN that synguard's table drops would
+    # never reach its capture on br0. On a real NIC the taps come first; make br0 behave the same.
+    ip netns exec "$LAB_SRV" sysctl -q -w net.bridge.bridge-nf-call-iptables=0 \
+        net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0 >/dev/null 2>&1 || true
     ip -n "$LAB_ATK" link set "$LAB_ATK_IF" up
     ip -n "$LAB_CLI" link set "$LAB_CLI_IF" up
     # Static FDB: frames to the attacker or client never flood the other port.
@@ -715,4 +721,120 @@ lab_netstat() {
 lab_synrecv() {
     local port="${1:?lab_synrecv PORT}"
     ip netns exec "$LAB_SRV" ss -Htan state syn-recv "( sport = :$port )" | wc -l
+}
+
+# ---------------------------------------------------------------- additions for the mitigation tests
+# (tests/e2e/70-mitigation-lab.sh, bin/demo via tests/lab/mitigation.sh)
+#
+#   lab_client_sources CIDR           make every address of CIDR a source the client ns can bind
+#                                     to (a local route there) and route CIDR from the server to
+#                                     the client: many "never seen" clients for one test
+#   lab_connect_clients SECONDS OUTFILE [ARGS...]
+#                                     tests/lab/connect_clients.py in the client ns, foreground
+#                                     (4 workers; ARGS: --reconnect, --sources CIDR, --rate ...);
+#                                     CSV in OUTFILE, summary line on stdout, in OUTFILE.summary
+#                                     and in LAB_CLIENTS_SUMMARY
+#   lab_flood_bg_start KIND RATE COUNT [DPORT]
+#                                     a spoofed flood in the background: KIND tcpreplay (--pps RATE,
+#                                     accurate) or max (trafgen -P1, RATE ignored); bounded by COUNT
+#                                     and a timeout; sets LAB_FLOOD_PID
+#   lab_flood_bg_stop                 stop it if still running; LAB_FLOOD_SENT = the packets the
+#                                     attacker's interface sent since the start (also printed)
+#   lab_atk_tx                        the attacker interface's TX packet counter (for rates: read
+#                                     it at both ends of the period of interest)
+#   lab_synrecv_sampler_start PORT FILE
+#                                     write the SYN-RECV count on PORT to FILE every 100 ms
+#   lab_synrecv_sampler_stop          stop it; LAB_SYNRECV_MAX, LAB_SYNRECV_SAMPLES (also printed)
+#                                     (call the _stop functions directly, not in $(...): a subshell
+#                                     cannot wait for the pid nor clear it)
+
+lab_client_sources() {
+    local cidr="${1:?lab_client_sources CIDR}"
+    # A local route makes the whole range the client's own (bind() works for any address in it)
+    # without adding thousands of addresses; rp_filter is 0 in the lab.
+    ip -n "$LAB_CLI" route replace local "$cidr" dev lo || _lab_die "local route $cidr in the client ns failed"
+    # The server reaches them through the client's static neighbour entry: no ARP.
+    ip -n "$LAB_SRV" route replace "$cidr" via "$LAB_CLI_IP" dev "$LAB_IF" ||
+        _lab_die "route $cidr in the server ns failed"
+}
+
+lab_connect_clients() {
+    local secs="${1:?lab_connect_clients SECONDS OUTFILE [ARGS...]}" out="${2:?}" rc=0
+    shift 2
+    # The client bounds itself (SECONDS + 2 x its 3 s timeout); timeout is the backstop.
+    _lab_run_fg timeout -k 3 "$((${secs%.*} + 30))" ip netns exec "$LAB_CLI" \
+        python3 "$LAB_LIB_DIR/connect_clients.py" --host "$LAB_SRV_IP" --port 80 --workers 4 \
+        --seconds "$secs" --out "$out" "$@" >"$out.summary" || rc=$?
+    LAB_CLIENTS_SUMMARY="$(cat "$out.summary")"
+    printf '%s\n' "$LAB_CLIENTS_SUMMARY"
+    return "$rc"
+}
+
+lab_flood_bg_start() {
+    local kind="${1:?lab_flood_bg_start KIND RATE COUNT [DPORT]}" rate="${2:?}" count="${3:?}" dport="${4:-80}"
+    local n pcap loops cfg
+    [[ -z "${LAB_FLOOD_PID:-}" ]] || _lab_die "a background flood is already running (pid $LAB_FLOOD_PID)"
+    LAB_FLOOD_TX0="$(lab_atk_tx)"
+    case "$kind" in
+        tcpreplay)
+            command -v tcpreplay >/dev/null || _lab_die "tcpreplay not installed"
+            n=$((count < 200000 ? count : 200000))
+            pcap="$(_lab_syn_pcap "$n" "$dport")"
+            loops=$(((count + n - 1) / n))
+            timeout -k 3 "$(_lab_flood_timeout "$rate" "$count")" \
+                ip netns exec "$LAB_ATK" tcpreplay -q -i "$LAB_ATK_IF" --pps="$rate" --limit="$count" \
+                --loop="$loops" --preload-pcap "$pcap" >"$LAB_DIR/tcpreplay.out" 2>&1 </dev/null &
+            ;;
+        max)
+            command -v trafgen >/dev/null || _lab_die "trafgen (netsniff-ng) not installed"
+            cfg="$(_lab_trafgen_cfg "$dport")"
+            timeout -k 3 "$(_lab_flood_timeout 20000 "$count")" \
+                ip netns exec "$LAB_ATK" trafgen -o "$LAB_ATK_IF" -c "$cfg" -n "$count" -P1 \
+                >"$LAB_DIR/trafgen.out" 2>&1 </dev/null &
+            ;;
+        *) _lab_die "lab_flood_bg_start: KIND is tcpreplay or max (got $kind)" ;;
+    esac
+    LAB_FLOOD_PID=$!
+    lab_register_pid "$LAB_FLOOD_PID"
+}
+
+lab_flood_bg_stop() {
+    local tx1
+    [[ -n "${LAB_FLOOD_PID:-}" ]] || _lab_die "lab_flood_bg_stop: no background flood"
+    lab_stop_pid "$LAB_FLOOD_PID"
+    LAB_FLOOD_PID=""
+    tx1="$(lab_atk_tx)"
+    LAB_FLOOD_SENT=$((tx1 - LAB_FLOOD_TX0))
+    printf '%s\n' "$LAB_FLOOD_SENT"
+}
+
+lab_atk_tx() {
+    # /sys shows the namespace of whoever mounted it: ip netns exec mounts the attacker's.
+    ip netns exec "$LAB_ATK" cat "/sys/class/net/$LAB_ATK_IF/statistics/tx_packets"
+}
+
+lab_synrecv_sampler_start() {
+    local port="${1:?lab_synrecv_sampler_start PORT FILE}" file="${2:?}"
+    [[ -z "${LAB_SYNRECV_PID:-}" ]] || _lab_die "a SYN-RECV sampler is already running"
+    LAB_SYNRECV_FILE="$file"
+    : >"$file"
+    # One shell inside the namespace (no ip netns exec per sample); bounded to 10 minutes.
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    timeout -k 2 600 ip netns exec "$LAB_SRV" bash -c '
+        while :; do
+            ss -Htan state syn-recv "( sport = :$0 )" | wc -l
+            sleep 0.1
+        done' "$port" >"$file" 2>/dev/null </dev/null &
+    LAB_SYNRECV_PID=$!
+    lab_register_pid "$LAB_SYNRECV_PID"
+}
+
+lab_synrecv_sampler_stop() {
+    [[ -n "${LAB_SYNRECV_PID:-}" ]] || _lab_die "lab_synrecv_sampler_stop: no sampler"
+    lab_stop_pid "$LAB_SYNRECV_PID"
+    LAB_SYNRECV_PID=""
+    # An if, not "m = a > m ? a : m": mawk can read a bare ">" there as a redirection.
+    read -r LAB_SYNRECV_MAX LAB_SYNRECV_SAMPLES < <(awk '{ if ($1 + 0 > m) m = $1 + 0; n++ }
+        END { print m + 0, n + 0 }' "$LAB_SYNRECV_FILE")
+    printf '%s %s\n' "$LAB_SYNRECV_MAX" "$LAB_SYNRECV_SAMPLES"
 }

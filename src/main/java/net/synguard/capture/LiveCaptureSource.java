@@ -26,7 +26,7 @@ import org.pcap4j.core.PcapStat;
  * any thread (pcap_breakloop wakes a blocked poll through an eventfd in libpcap 1.10).
  */
 @SuppressWarnings("restricted") // FFM is the point of the ffm engine; the launcher grants native access.
-public final class LiveCaptureSource implements PacketSource {
+public final class LiveCaptureSource implements PacketSource, FrameSender {
     /** What a live capture is opened with. */
     public record Options(
             String iface, int snaplen, int bufferBytes, int timeoutMillis, String filter, String engine) {}
@@ -137,6 +137,22 @@ public final class LiveCaptureSource implements PacketSource {
         }
         frames.rethrow(options.iface());
         return frames.count();
+    }
+
+    /**
+     * Injects a frame through the capture's own handle (pcap4j {@code sendPacket}, libpcap's
+     * {@code pcap_sendpacket}). Sent on the capturing socket itself, the frame is not captured back
+     * by it (the kernel does not loop a packet socket's own transmissions to that socket), so the
+     * responder's SYN-ACKs are not counted as SYN-ACKs seen on the wire.
+     */
+    @Override
+    public boolean send(byte[] frame, int length) {
+        try {
+            handle.sendPacket(frame, length);
+            return true;
+        } catch (PcapNativeException | NotOpenException e) {
+            return false;
+        }
     }
 
     /** libpcap's counters now; call from the capture thread, between frames. */

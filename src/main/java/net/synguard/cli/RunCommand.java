@@ -45,7 +45,14 @@ final class RunCommand implements Callable<Integer> {
         if (warning != null) {
             log.warn("alert log: {}", warning);
         }
-        Daemon daemon = new Daemon(cfg, config);
+        Daemon daemon;
+        try {
+            daemon = new Daemon(cfg, config);
+        } catch (net.synguard.mitigate.CookieKeysException e) {
+            err.println("synguard: " + (config == null ? "defaults" : config) + ": synguard.state-dir = "
+                    + cfg.stateDir() + ": " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

@@ -55,6 +55,31 @@ final class Render {
         r.open("mitigation");
         r.line("mode", quote(c.mitigation().mode().configName()));
         r.line("handoff", quote(c.mitigation().handoff().configName()));
+        MitigationConfig m = c.mitigation();
+        r.line("engine", quote(m.engine().configName()));
+        r.line("verified-timeout", duration(m.verifiedTimeout()));
+        r.line("max-synack-rate", Integer.toString(m.maxSynAckRate()));
+        r.line("prefix-synack-rate", Integer.toString(m.prefixSynAckRate()));
+        r.line("unanswered-limit", Integer.toString(m.unansweredLimit()));
+        r.line("unanswered-backoff", duration(m.unansweredBackoff()));
+        r.line("challenge-table", Integer.toString(m.challengeTable()));
+        r.line("purge-half-open", Boolean.toString(m.purgeHalfOpen()));
+        r.line("cookie-key-rotation", duration(m.cookieKeyRotation()));
+        r.open("block");
+        r.line("enabled", Boolean.toString(m.block().enabled()));
+        r.line("timeout", duration(m.block().timeout()));
+        r.line("min-share", Double.toString(m.block().minShare()));
+        r.close();
+        r.line(
+                "nft-command",
+                m.nftCommand().stream()
+                        .map(Render::quote)
+                        .collect(java.util.stream.Collectors.joining(", ", "[ ", " ]")));
+        r.open("kernel");
+        r.line("syncookies", keep(m.kernel().syncookies()));
+        r.line("max-syn-backlog", keep(m.kernel().maxSynBacklog()));
+        r.line("synack-retries", keep(m.kernel().synackRetries()));
+        r.close();
         r.close();
         r.open("alerts");
         r.line("file", quote(c.alerts().file().toString()));
@@ -184,5 +209,9 @@ final class Render {
             }
         }
         return bytes + "B";
+    }
+
+    private static String keep(java.util.OptionalInt value) {
+        return value.isPresent() ? Integer.toString(value.getAsInt()) : quote("keep");
     }
 }

@@ -42,7 +42,8 @@ public record SynguardConfig(
     /**
      * The keys whose change a reload cannot apply: they size the tables, set up the capture handles
      * or the listening socket, so they keep their values until the daemon restarts. Everything else
-     * (thresholds, classification, the protect list, alerts) applies at once.
+     * (thresholds, classification, the protect list, alerts) applies at once. Mitigation
+     * owns the nftables table and the responder's tables, so its keys wait for a restart too.
      */
     public List<String> restartKeys(SynguardConfig next) {
         List<String> keys = new java.util.ArrayList<>();
@@ -66,6 +67,9 @@ public record SynguardConfig(
         }
         if (!next.metrics.equals(metrics)) {
             keys.add("synguard.metrics");
+        }
+        if (!next.mitigation.equals(mitigation)) {
+            keys.add("synguard.mitigation");
         }
         if (!next.stateDir.equals(stateDir)) {
             keys.add("synguard.state-dir");

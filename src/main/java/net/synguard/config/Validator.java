@@ -227,16 +227,77 @@ final class Validator {
     }
 
     private MitigationConfig mitigation() throws ConfigError {
+        String m = "synguard.mitigation.";
         Map<String, MitigationConfig.Mode> modes = new LinkedHashMap<>();
-        for (MitigationConfig.Mode m : MitigationConfig.Mode.values()) {
-            modes.put(m.configName(), m);
+        for (MitigationConfig.Mode x : MitigationConfig.Mode.values()) {
+            modes.put(x.configName(), x);
         }
         Map<String, MitigationConfig.Handoff> handoffs = new LinkedHashMap<>();
-        for (MitigationConfig.Handoff h : MitigationConfig.Handoff.values()) {
-            handoffs.put(h.configName(), h);
+        for (MitigationConfig.Handoff x : MitigationConfig.Handoff.values()) {
+            handoffs.put(x.configName(), x);
         }
+        Map<String, MitigationConfig.Engine> engines = new LinkedHashMap<>();
+        for (MitigationConfig.Engine x : MitigationConfig.Engine.values()) {
+            engines.put(x.configName(), x);
+        }
+        String rate = "an integer between 1 and 10000000";
         return new MitigationConfig(
-                v.choice("synguard.mitigation.mode", modes), v.choice("synguard.mitigation.handoff", handoffs));
+                v.choice(m + "mode", modes),
+                v.choice(m + "handoff", handoffs),
+                v.choice(m + "engine", engines),
+                v.duration(m + "verified-timeout", Duration.ofSeconds(10), Duration.ofDays(7)),
+                v.integer(m + "max-synack-rate", 1, 10_000_000, rate),
+                v.integer(m + "prefix-synack-rate", 1, 10_000_000, rate),
+                v.integer(m + "unanswered-limit", 1, 1000, "an integer between 1 and 1000"),
+                v.duration(m + "unanswered-backoff", Duration.ZERO, Duration.ofHours(24)),
+                v.integer(m + "challenge-table", 1024, 16_777_216, "an integer between 1024 and 16777216"),
+                bool(m + "purge-half-open"),
+                v.duration(m + "cookie-key-rotation", Duration.ofMinutes(5), Duration.ofDays(30)),
+                new MitigationConfig.Block(
+                        bool(m + "block.enabled"),
+                        v.duration(m + "block.timeout", Duration.ofSeconds(1), Duration.ofDays(7)),
+                        v.decimal(
+                                m + "block.min-share", x -> x > 0 && x <= 1, "a number greater than 0 and at most 1")),
+                nftCommand(m + "nft-command"),
+                new MitigationConfig.Kernel(
+                        keepOr(m + "kernel.syncookies", 0, 2),
+                        keepOr(m + "kernel.max-syn-backlog", 1, MAX),
+                        keepOr(m + "kernel.synack-retries", 1, 255)));
+    }
+
+    private boolean bool(String key) throws ConfigError {
+        String expected = "true or false";
+        ConfigValue value = v.value(key, expected);
+        if (value.valueType() != ConfigValueType.BOOLEAN) {
+            throw v.error(key, value, expected);
+        }
+        return (Boolean) value.unwrapped();
+    }
+
+    /** "keep" (leave the sysctl alone) or an integer in range. */
+    private java.util.OptionalInt keepOr(String key, int min, int max) throws ConfigError {
+        String expected = "\"keep\" or an integer between " + min + " and " + max;
+        ConfigValue value = v.value(key, expected);
+        if (value.valueType() == ConfigValueType.STRING && "keep".equals(value.unwrapped())) {
+            return java.util.OptionalInt.empty();
+        }
+        if (value.valueType() != ConfigValueType.NUMBER) {
+            throw v.error(key, value, expected);
+        }
+        return java.util.OptionalInt.of(v.integer(key, min, max, expected));
+    }
+
+    private List<String> nftCommand(String key) throws ConfigError {
+        String expected = "a list of strings: the nft program and any words before its arguments";
+        List<? extends ConfigValue> list = v.list(key, expected);
+        List<String> argv = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            argv.add(v.string(list.get(i), key + "[" + i + "]", "a string"));
+        }
+        if (argv.isEmpty()) {
+            throw v.error(key, v.value(key, expected), expected);
+        }
+        return argv;
     }
 
     private MetricsConfig metrics() throws ConfigError {

@@ -13,9 +13,11 @@ public record DaemonStatus(
         long hookDropped,
         long hookFailed,
         long reloads,
-        long reloadFailures) {
+        long reloadFailures,
+        MitigationStatus mitigation) {
 
     public DaemonStatus {
         interfaces = List.copyOf(interfaces);
+        java.util.Objects.requireNonNull(mitigation, "mitigation");
     }
 }

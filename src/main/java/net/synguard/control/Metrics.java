@@ -53,6 +53,7 @@ final class Metrics {
         perInterfaceGauge(
                 "attacks_active", "Attacks in progress", i -> i.attacks().size());
         perInterfaceGauge("sources_tracked", "Sources with per-source state", InterfaceStatus::sourcesTracked);
+        mitigationMetrics();
         GaugeWithCallback.builder()
                 .name("synguard_half_open")
                 .help("Half-open handshakes seen on the wire, by state")
@@ -101,6 +102,59 @@ final class Metrics {
                     }
                 })
                 .register(registry);
+    }
+
+    private void mitigationMetrics() {
+        CounterWithCallback.builder()
+                .name("synguard_mitigation_responder")
+                .help("SYN-cookie responder counters (synacks_sent, sources_verified, rate_limited, ...)")
+                .labelNames("counter")
+                .callback(cb -> snapshot().mitigation().responder().forEach((k, v) -> cb.call(v, k)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("synguard_mitigation_active_targets")
+                .help("Protected addresses under mitigation now")
+                .callback(cb -> cb.call(snapshot().mitigation().activeTargets().size()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("synguard_mitigation_enforcing")
+                .help("1 while the nftables table is installed and nft applies commands; 0: failing open")
+                .callback(cb -> cb.call(snapshot().mitigation().enforcing() ? 1 : 0))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("synguard_mitigation_verified_sources")
+                .help("Sources verified by a SYN cookie and not timed out")
+                .callback(cb -> cb.call(snapshot().mitigation().verifiedNow()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("synguard_mitigation_blocked_sources")
+                .help("Sources blocked now (few-source floods)")
+                .callback(cb -> cb.call(snapshot().mitigation().blockedNow()))
+                .register(registry);
+        daemonCounter(
+                "mitigations",
+                "Times mitigation of an address started",
+                s -> s.mitigation().mitigations());
+        daemonCounter(
+                "mitigation_half_open_purged",
+                "Kernel half-open entries destroyed when mitigation started",
+                s -> s.mitigation().purgedHalfOpen());
+        daemonCounter(
+                "nft_applied",
+                "nft commands applied in the kernel",
+                s -> s.mitigation().nftApplied());
+        daemonCounter(
+                "nft_failed_commands",
+                "nft commands refused by nft",
+                s -> s.mitigation().nftFailedCommands());
+        daemonCounter(
+                "nft_lost",
+                "nft commands lost (nft not running)",
+                s -> s.mitigation().nftLost());
+        daemonCounter(
+                "nft_failures",
+                "nft set-up, start, death or hang",
+                s -> s.mitigation().nftFailures());
     }
 
     PrometheusRegistry registry() {

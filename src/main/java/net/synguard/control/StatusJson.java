@@ -82,6 +82,32 @@ final class StatusJson {
             j.endArray().endObject();
         }
         j.endArray();
+        MitigationStatus m = s.mitigation();
+        j.beginObject("mitigation")
+                .field("mode", m.mode())
+                .field("engine", m.engine())
+                .field("handoff", m.handoff())
+                .field("enforcing", m.enforcing());
+        j.beginArray("active_targets");
+        m.activeTargets().forEach(j::value);
+        j.endArray();
+        j.field("mitigations", m.mitigations())
+                .field("verified_sources", m.verifiedNow())
+                .field("blocked_sources", m.blockedNow())
+                .field("blocked_total", m.blockedTotal())
+                .field("half_open_purged", m.purgedHalfOpen());
+        j.beginObject("responder");
+        new java.util.TreeMap<>(m.responder()).forEach((k, v) -> j.field(k, v.longValue()));
+        j.endObject();
+        j.beginObject("nft")
+                .field("applied", m.nftApplied())
+                .field("failed_commands", m.nftFailedCommands())
+                .field("failures", m.nftFailures())
+                .field("lost", m.nftLost())
+                .field("latency_p50_us", m.nftLatencyP50Us())
+                .field("latency_p99_us", m.nftLatencyP99Us())
+                .endObject();
+        j.endObject();
         KernelStatus k = s.kernel();
         if (k != null) {
             j.beginObject("kernel")

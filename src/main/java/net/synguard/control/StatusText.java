@@ -86,6 +86,33 @@ final class StatusText {
                 line(b, "  malformed      %s", m);
             }
         }
+        MitigationStatus m = s.mitigation();
+        b.append('\n');
+        line(
+                b,
+                "mitigation: mode %s, engine %s, handoff %s, %s; under mitigation: %s",
+                m.mode(),
+                m.engine(),
+                m.handoff(),
+                m.enforcing() ? "enforcing" : "NOT enforcing (failing open)",
+                m.activeTargets().isEmpty() ? "none" : String.join(" ", m.activeTargets()));
+        line(
+                b,
+                "  responder       %d SYN-ACKs sent, %d sources verified (%d now), %d rate-limited, %d backed off",
+                m.responder().getOrDefault("synacks_sent", 0L),
+                m.responder().getOrDefault("sources_verified", 0L),
+                m.verifiedNow(),
+                m.responder().getOrDefault("rate_limited", 0L),
+                m.responder().getOrDefault("backed_off", 0L));
+        line(
+                b,
+                "  nft             %d applied (p50 %d us, p99 %d us), %d refused, %d lost; %d sources blocked now",
+                m.nftApplied(),
+                m.nftLatencyP50Us(),
+                m.nftLatencyP99Us(),
+                m.nftFailedCommands(),
+                m.nftLost(),
+                m.blockedNow());
         KernelStatus k = s.kernel();
         b.append('\n');
         if (k == null) {

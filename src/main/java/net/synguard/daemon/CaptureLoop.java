@@ -7,9 +7,11 @@ import net.synguard.alert.EventContext;
 import net.synguard.capture.CaptureException;
 import net.synguard.capture.CaptureStats;
 import net.synguard.capture.FrameHandler;
+import net.synguard.capture.FrameSender;
 import net.synguard.capture.LiveCaptureSource;
 import net.synguard.config.SynguardConfig;
 import net.synguard.control.InterfaceStatus;
+import net.synguard.mitigate.Mitigation;
 import net.synguard.pipeline.Pipeline;
 import net.synguard.time.WallClock;
 import org.slf4j.Logger;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * second, and says so again when it is back ({@code reopened}). The pipeline and all its state
  * outlive the handle. Nothing that goes wrong here ends the thread, except {@link #stop}.
  */
-final class CaptureLoop implements Runnable, FrameHandler {
+final class CaptureLoop implements Runnable, FrameHandler, FrameSender {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
     private static final long RETRY_MS = 1000;
     private static final long HOUSEKEEPING_NS = 1_000_000_000L;
@@ -30,6 +32,7 @@ final class CaptureLoop implements Runnable, FrameHandler {
     private final SynguardConfig startConfig;
     private final AlertSink sink;
     private final EventContext context;
+    private final Mitigation mitigation;
     private final AtomicReference<SynguardConfig> pending = new AtomicReference<>();
     private final Object retryLock = new Object();
     private volatile boolean stopped;
@@ -41,8 +44,9 @@ final class CaptureLoop implements Runnable, FrameHandler {
     private long reopens;
     private boolean linkDown;
 
-    CaptureLoop(String iface, SynguardConfig startConfig, AlertSink sink, EventContext context) {
+    CaptureLoop(String iface, SynguardConfig startConfig, AlertSink sink, EventContext context, Mitigation mitigation) {
         this.iface = iface;
+        this.mitigation = mitigation;
         this.startConfig = startConfig;
         this.sink = sink;
         this.context = context;
@@ -55,7 +59,7 @@ final class CaptureLoop implements Runnable, FrameHandler {
             try (LiveCaptureSource src = LiveCaptureSource.open(options(), n -> LOG.warn("{}: {}", iface, n))) {
                 current = src;
                 if (pipeline == null) {
-                    pipeline = new Pipeline(startConfig, src.linkType(), sink, context);
+                    pipeline = new Pipeline(startConfig, src.linkType(), sink, context, mitigation, this);
                     LOG.info("capturing on {} ({})", iface, src.describe());
                 }
                 if (failing) {
@@ -117,6 +121,13 @@ final class CaptureLoop implements Runnable, FrameHandler {
         if (timestampNs >= nextHousekeepingNs) {
             housekeeping(timestampNs);
         }
+    }
+
+    /** The responder's SYN-ACKs go out on whichever handle is open now (the pipeline outlives handles). */
+    @Override
+    public boolean send(byte[] frame, int length) {
+        LiveCaptureSource src = current;
+        return src != null && src.send(frame, length);
     }
 
     @Override

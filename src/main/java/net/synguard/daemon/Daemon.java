@@ -16,7 +16,10 @@ import net.synguard.config.SynguardConfig;
 import net.synguard.control.ControlServer;
 import net.synguard.control.DaemonStatus;
 import net.synguard.control.InterfaceStatus;
+import net.synguard.control.MitigationStatus;
 import net.synguard.kernel.KernelView;
+import net.synguard.mitigate.CookieKeysException;
+import net.synguard.mitigate.Mitigation;
 import net.synguard.time.WallClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,7 @@ public final class Daemon {
     private final HookSink hook;
     private final AlertSink sink;
     private final KernelWatcher kernel;
+    private final Mitigation mitigation;
     private final List<CaptureLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -47,7 +51,7 @@ public final class Daemon {
     /**
      * @param configFile the file to re-read on reload, or null when running on the defaults
      */
-    public Daemon(SynguardConfig startConfig, Path configFile) {
+    public Daemon(SynguardConfig startConfig, Path configFile) throws CookieKeysException {
         this.startConfig = startConfig;
         this.configFile = configFile;
         this.hook = startConfig.alerts().hookCommand().isEmpty()
@@ -58,8 +62,9 @@ public final class Daemon {
                         startConfig.alerts().hookTimeout());
         this.sink = hook == null ? alerts : hook;
         this.kernel = new KernelWatcher(KernelView.ofDefaultProc());
+        this.mitigation = Mitigation.create(startConfig, sink, Path.of("/proc/sys/net/ipv4"));
         for (String iface : startConfig.interfaces()) {
-            loops.add(new CaptureLoop(iface, startConfig, sink, kernel));
+            loops.add(new CaptureLoop(iface, startConfig, sink, kernel, mitigation));
         }
     }
 
@@ -71,6 +76,14 @@ public final class Daemon {
     public void start() throws IOException {
         control = ControlServer.start(
                 startConfig.metrics().host(), startConfig.metrics().port(), this::status);
+        // Before the captures: the table is in place (or a crash's leftover gone) before any SYN.
+        mitigation.start();
+        if (startConfig.mitigation().mode() != net.synguard.config.MitigationConfig.Mode.OFF) {
+            for (String w : BridgeNetfilter.warnings(
+                    startConfig.interfaces(), Path.of("/sys/class/net"), Path.of("/proc/sys/net/bridge"))) {
+                LOG.warn("mitigation: {}", w);
+            }
+        }
         for (CaptureLoop loop : loops) {
             threads.add(Thread.ofPlatform().name("capture-" + loop.iface()).start(loop));
         }
@@ -114,7 +127,33 @@ public final class Daemon {
                 hook == null ? 0 : hook.dropped(),
                 hook == null ? 0 : hook.failed(),
                 reloadCount,
-                failures);
+                failures,
+                mitigationStatus());
+    }
+
+    private MitigationStatus mitigationStatus() {
+        Mitigation m = mitigation;
+        var nft = m.nft();
+        var cfg = startConfig.mitigation();
+        var latency = nft.latency().snapshot();
+        return new MitigationStatus(
+                cfg.mode().configName(),
+                cfg.engine().configName(),
+                cfg.handoff().configName(),
+                m.enforcing(),
+                m.activeTargets(),
+                m.mitigations(),
+                m.verifiedNow(),
+                m.blockedNow(),
+                m.blockedTotal(),
+                m.purgedHalfOpen(),
+                m.responderCounters(),
+                nft.applied(),
+                nft.failedCommands(),
+                nft.failures(),
+                nft.lost(),
+                latency.quantileUpperUs(0.5),
+                latency.quantileUpperUs(0.99));
     }
 
     /** Stops the capture threads and waits for them (each closes its handle), then the rest. */
@@ -128,6 +167,9 @@ public final class Daemon {
                 break;
             }
         }
+        // After the captures: nothing sends any more; the table goes (fail open), the kernel's
+        // settings come back.
+        mitigation.close();
         if (control != null) {
             control.close();
         }

@@ -44,6 +44,7 @@ public final class AttackDetector {
     private final PressureTables pressure;
     private final AlertSink sink;
     private final EventContext context;
+    private final AttackListener listener;
     private DetectConfig cfg;
     private Classifier classifier;
     private AttackEvents events;
@@ -64,7 +65,7 @@ public final class AttackDetector {
 
     /** With the kernel's default half-open timeout (63 s) and no event context. */
     public AttackDetector(DetectConfig cfg, PressureTables pressure, AlertSink sink, int reportSources) {
-        this(cfg, pressure, sink, reportSources, 63_000_000_000L, EventContext.NONE);
+        this(cfg, pressure, sink, reportSources, 63_000_000_000L, EventContext.NONE, AttackListener.NONE);
     }
 
     /**
@@ -76,8 +77,10 @@ public final class AttackDetector {
             AlertSink sink,
             int reportSources,
             long halfOpenTimeoutNs,
-            EventContext context) {
+            EventContext context,
+            AttackListener listener) {
         this.pressure = pressure;
+        this.listener = listener;
         this.halfOpenTimeoutNs = halfOpenTimeoutNs;
         this.sink = sink;
         this.context = context;
@@ -91,7 +94,7 @@ public final class AttackDetector {
     public void reconfigure(DetectConfig newCfg, int reportSources) {
         this.cfg = newCfg;
         this.classifier = new Classifier(newCfg, pressure, reportSources);
-        this.events = new AttackEvents(sink, newCfg, context);
+        this.events = new AttackEvents(sink, newCfg, context, listener);
         this.endSynRate = newCfg.destination().synRate() * newCfg.endRatio();
         this.endHalfOpen = newCfg.destination().halfOpen() * newCfg.endRatio();
         this.endHalfOpenArrivals = endHalfOpen / (halfOpenTimeoutNs / 1e9);
@@ -146,6 +149,7 @@ public final class AttackDetector {
         active.put(d, a);
         pressure.pin(d, true);
         events.started(a, v, nowNs);
+        listener.started(id, d.hi(), d.lo(), v, nowNs);
     }
 
     /** Periodic work in packet time: updates, ends, re-arming. */
@@ -164,6 +168,7 @@ public final class AttackDetector {
                     a.lastUpdateNs = nowNs;
                     a.lastVerdict = classifier.classify(d, nowNs);
                     events.update(a, a.lastVerdict, nowNs);
+                    listener.updated(a.id, d.hi(), d.lo(), a.lastVerdict, nowNs);
                 }
             }
             if (ended != null) {
@@ -212,6 +217,7 @@ public final class AttackDetector {
         Verdict v = classifier.classify(d, nowNs);
         long activeUntil = reason.equals("quiet") ? a.lastLoudNs : nowNs;
         events.ended(a, v, nowNs, reason, activeUntil);
+        listener.ended(a.id, d.hi(), d.lo(), nowNs);
         if (d.halfOpen() >= endHalfOpen) {
             halfOpenDisarmed.add(d);
         }

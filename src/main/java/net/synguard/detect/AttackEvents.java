@@ -20,11 +20,13 @@ final class AttackEvents {
     private final AlertSink sink;
     private final DetectConfig cfg;
     private final EventContext context;
+    private final AttackListener listener;
 
-    AttackEvents(AlertSink sink, DetectConfig cfg, EventContext context) {
+    AttackEvents(AlertSink sink, DetectConfig cfg, EventContext context, AttackListener listener) {
         this.sink = sink;
         this.cfg = cfg;
         this.context = context;
+        this.listener = listener;
     }
 
     void started(Attack a, Verdict v, long nowNs) {
@@ -86,14 +88,9 @@ final class AttackEvents {
                 .field("handshakes_completed", d.completed() - a.completedAtStart)
                 .field("handshakes_failed", d.failed() - a.failedAtStart)
                 .endObject();
-        // Detection only in this version: the responder and nftables enforcement come later, and
-        // the fields are here so that scripts reading this line need not change then.
-        j.beginObject("mitigation")
-                .field("mode", "monitor")
-                .field("cookies_sent", 0)
-                .field("sources_verified", 0)
-                .field("syns_dropped", 0)
-                .endObject();
+        j.beginObject("mitigation");
+        listener.addTo(a.id, j);
+        j.endObject();
         context.addTo(j);
         sink.publish(
                 "attack_ended",

@@ -3,11 +3,15 @@ package net.synguard.pipeline;
 import net.synguard.alert.AlertSink;
 import net.synguard.alert.EventContext;
 import net.synguard.capture.FrameHandler;
+import net.synguard.capture.FrameSender;
 import net.synguard.config.SynguardConfig;
 import net.synguard.decode.DecodeCounters;
 import net.synguard.decode.FrameDecoder;
 import net.synguard.decode.TcpSegment;
 import net.synguard.detect.AttackDetector;
+import net.synguard.detect.AttackListener;
+import net.synguard.mitigate.Mitigation;
+import net.synguard.mitigate.Responder;
 import net.synguard.pressure.DestinationStats;
 import net.synguard.pressure.PressureTables;
 import net.synguard.time.PacketClock;
@@ -16,8 +20,10 @@ import net.synguard.track.HandshakeTracker;
 import net.synguard.track.Outcome;
 
 /**
- * One capture's data path, wired: capture frame -> decode -> track -> pressure -> detect -> alert.
- * The only class that knows all the stages. Owned by one thread (the capture thread); after the
+ * One capture's data path, wired: capture frame -> decode -> track -> pressure -> detect -> alert,
+ * and, in the daemon, -> mitigate (the responder answers SYNs to targets under mitigation on this
+ * capture's own handle; the detector tells the mitigation when attacks start and end). The only
+ * class that knows all the stages. Owned by one thread (the capture thread); after the
  * capture adapter hands a frame over, nothing here allocates unless an attack event is written.
  */
 public final class Pipeline implements FrameHandler {
@@ -32,6 +38,7 @@ public final class Pipeline implements FrameHandler {
     private final PressureTables pressure;
     private final HandshakeTracker tracker;
     private final AttackDetector detector;
+    private final Responder responder;
     private final long tickNs;
     private long nextTickNs = Long.MIN_VALUE;
 
@@ -48,6 +55,20 @@ public final class Pipeline implements FrameHandler {
 
     /** A pipeline whose attack events also carry {@code context} (the daemon's kernel view). */
     public Pipeline(SynguardConfig cfg, int linkType, AlertSink sink, EventContext context) {
+        this(cfg, linkType, sink, context, null, FrameSender.NONE);
+    }
+
+    /**
+     * The daemon's pipeline: attack events carry {@code context}, attacks drive {@code mitigation}
+     * (null: detect only), and its responder sends through {@code sender}.
+     */
+    public Pipeline(
+            SynguardConfig cfg,
+            int linkType,
+            AlertSink sink,
+            EventContext context,
+            Mitigation mitigation,
+            FrameSender sender) {
         this.decoder = new FrameDecoder(linkType, decodeCounters);
         this.protect = new ProtectFilter(cfg.protect());
         long windowNs = cfg.detect().window().toNanos();
@@ -64,8 +85,10 @@ public final class Pipeline implements FrameHandler {
                 cfg.track().synackRetries(), cfg.track().initialRto().toNanos());
         this.tracker =
                 new HandshakeTracker(cfg.track().capacity(), halfOpenTimeoutNs, TRACK_SEED, new PressureFeed(pressure));
-        this.detector =
-                new AttackDetector(cfg.detect(), pressure, sink, cfg.alerts().topSources(), halfOpenTimeoutNs, context);
+        AttackListener listener = mitigation == null ? AttackListener.NONE : mitigation;
+        this.detector = new AttackDetector(
+                cfg.detect(), pressure, sink, cfg.alerts().topSources(), halfOpenTimeoutNs, context, listener);
+        this.responder = mitigation == null ? null : mitigation.responder(linkType, sender);
         this.tickNs = cfg.capture().tick().toNanos();
     }
 
@@ -92,13 +115,19 @@ public final class Pipeline implements FrameHandler {
             DestinationStats d = pressure.onSyn(seg.srcHi(), seg.srcLo(), seg.dstHi(), seg.dstLo(), seg.dstPort(), now);
             tracker.onSegment(seg, now);
             detector.onSyn(d, now);
+            if (responder != null) {
+                responder.onSyn(frame, seg, now);
+            }
             return;
         }
         if (seg.isSynAck()) {
             synAcks++;
         }
-        if (protect.covers(seg.srcHi(), seg.srcLo(), seg.srcPort())
-                || protect.covers(seg.dstHi(), seg.dstLo(), seg.dstPort())) {
+        boolean toService = protect.covers(seg.dstHi(), seg.dstLo(), seg.dstPort());
+        if (toService && responder != null && !seg.isSynAck()) {
+            responder.onReply(frame, seg, now);
+        }
+        if (toService || protect.covers(seg.srcHi(), seg.srcLo(), seg.srcPort())) {
             int outcome = tracker.onSegment(seg, now);
             if (outcome == Outcome.SYN_ACK) {
                 pressure.onSynAckSeen(seg.srcHi(), seg.srcLo(), now);

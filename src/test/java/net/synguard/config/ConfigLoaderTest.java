@@ -68,7 +68,7 @@ class ConfigLoaderTest {
                         Duration.ofSeconds(10),
                         new DetectConfig.Classify(100, 3.0, 8, 0.8, 100)));
         assertThat(c.mitigation())
-                .isEqualTo(new MitigationConfig(MitigationConfig.Mode.AUTO, MitigationConfig.Handoff.RETRY));
+                .isEqualTo(MitigationConfig.of(MitigationConfig.Mode.AUTO, MitigationConfig.Handoff.RETRY));
         assertThat(c.alerts())
                 .isEqualTo(new AlertsConfig(
                         Path.of("/var/log/synguard/alerts.log"), 10, List.of(), Duration.ofSeconds(5)));

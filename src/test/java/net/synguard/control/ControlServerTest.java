@@ -72,7 +72,8 @@ class ControlServerTest {
                 0,
                 1,
                 2,
-                1);
+                1,
+                MitigationStatus.NONE);
     }
 
     @BeforeEach

@@ -8,7 +8,16 @@ import java.util.concurrent.TimeUnit;
 
 /** A network namespace for one test class, and nft run inside it. */
 final class NetnsNft {
-    final String name = "sgnft-" + ProcessHandle.current().pid();
+    final String name;
+
+    NetnsNft() {
+        this("sgnft");
+    }
+
+    /** {@code prefix-PID}: test classes that may run side by side use their own prefix. */
+    NetnsNft(String prefix) {
+        this.name = prefix + "-" + ProcessHandle.current().pid();
+    }
 
     /** Whether this machine can run the tests: root, ip and nft. */
     static boolean available() {

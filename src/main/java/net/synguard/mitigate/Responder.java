@@ -1,0 +1,199 @@
+package net.synguard.mitigate;
+
+import net.synguard.capture.FrameSender;
+import net.synguard.config.MitigationConfig.Handoff;
+import net.synguard.decode.TcpSegment;
+
+/**
+ * The SYN-cookie responder of one capture (DESIGN.md, "Mitigation: SYN cookies from user space"):
+ * answers SYNs from unverified sources to an address under mitigation with a SYN-ACK that carries a
+ * cookie, sent on the interface the SYN came in on, and verifies the sources whose RST (retry
+ * handoff) or ACK (reset handoff) carries a valid cookie. The nftables table drops the unverified
+ * SYNs themselves before the kernel queues them; a verified source's next SYN passes.
+ *
+ * <pre>
+ *   SYN to an active target
+ *     source verified ........................ pass (the kernel answers)
+ *     not answerable (AnswerRules), own source  count, no answer
+ *     source in back-off ...................... count, no answer
+ *     no token (global or its prefix) ........ count, no answer
+ *     else one SYN-ACK:  retry  ack = cookie(isn 0)            seq = cookie
+ *                        reset  seq = cookie(isn), ack = isn + 1
+ *                        auto   reset when this source ignored a retry in the last 3 s, else retry
+ *   RST  seq passes checkRetryRst ............... verified
+ *   ACK  (reset/auto) passes checkResetAck ...... verified, and an RST ends that connection
+ * </pre>
+ *
+ * <p>Never more than one SYN-ACK per SYN, and none without a SYN. One capture thread owns it; the
+ * cookie codec, the verified sources and the mitigation state are shared. Nothing is allocated per
+ * frame (a verification allocates its cache key and nft command: once per real client).
+ */
+public final class Responder {
+    /** A retry SYN-ACK followed by the same source's SYN this soon, without an RST: auto falls back. */
+    static final long AUTO_FALLBACK_WINDOW_NS = 3_000_000_000L;
+    /** The SYN-ACK's window: what Linux announces on a SYN-ACK to a client with no window scaling. */
+    static final int WINDOW = 65_535;
+
+    private final Mitigation mitigation;
+    private final CookieCodec codec;
+    private final SynAckBuilder builder;
+    private final FrameSender sender;
+    private final Handoff handoff;
+    private final ChallengeTable challenges;
+    private final RateCaps caps;
+    private final int unansweredLimit;
+    private final long backoffNs;
+    private final SourceKey probe = new SourceKey(0, 0);
+    private final byte[] out = new byte[SynAckBuilder.MAX_FRAME_LENGTH];
+    private final Mitigation.Counters counters;
+
+    Responder(Mitigation mitigation, int linkType, FrameSender sender) {
+        this.mitigation = mitigation;
+        this.codec = mitigation.codec();
+        this.builder = new SynAckBuilder(linkType);
+        this.sender = sender;
+        var cfg = mitigation.config();
+        this.handoff = cfg.handoff();
+        this.challenges = new ChallengeTable(cfg.challengeTable());
+        this.caps = new RateCaps(
+                cfg.maxSynAckRate(),
+                cfg.prefixSynAckRate(),
+                mitigation.ipv4PrefixLength(),
+                mitigation.ipv6PrefixLength());
+        this.unansweredLimit = cfg.unansweredLimit();
+        this.backoffNs = cfg.unansweredBackoff().toNanos();
+        this.counters = mitigation.counters();
+    }
+
+    /** A SYN to a protected service; {@code frame} is the captured frame {@code syn} was decoded from. */
+    public void onSyn(byte[] frame, TcpSegment syn, long nowNs) {
+        ActiveTarget target = mitigation.target(syn.dstHi(), syn.dstLo());
+        if (target == null) {
+            return;
+        }
+        long sHi = syn.srcHi();
+        long sLo = syn.srcLo();
+        if (mitigation.verified().contains(sHi, sLo, probe)) {
+            target.synsPassed.increment();
+            return;
+        }
+        target.synsDropped.increment();
+        if (!SynAckBuilder.answerable(syn, frame) || !SynAckBuilder.supports(builder.linkType())) {
+            counters.notAnswerable.increment();
+            return;
+        }
+        if (mitigation.ownAddresses().contains(sHi, sLo)) {
+            counters.ownSource.increment();
+            return;
+        }
+        int slot = challenges.slot(sHi, sLo);
+        if (challenges.quiet(slot, nowNs)) {
+            counters.backedOff.increment();
+            return;
+        }
+        if (!caps.tryAcquire(sHi, sLo, nowNs)) {
+            counters.rateLimited.increment();
+            return;
+        }
+        boolean retry = switch (handoff) {
+            case RETRY -> true;
+            case RESET -> false;
+            case AUTO -> !challenges.retryIgnored(slot, nowNs, AUTO_FALLBACK_WINDOW_NS);
+        };
+        int length = -1;
+        if (retry) {
+            int cookie = codec.encodeRetry(
+                    sHi, sLo, syn.dstHi(), syn.dstLo(), syn.srcPort(), syn.dstPort(), syn.mss(), nowNs);
+            if (cookie == syn.seq() + 1) {
+                // The one ACK number the client would accept (2^-32): answer this SYN classically.
+                retry = false;
+            } else {
+                length = builder.synAck(frame, syn, cookie, cookie, WINDOW, mssOf(syn), out);
+            }
+        }
+        if (!retry) {
+            int cookie = codec.encode(
+                    sHi, sLo, syn.dstHi(), syn.dstLo(), syn.srcPort(), syn.dstPort(), syn.seq(), syn.mss(), nowNs);
+            length = builder.synAck(frame, syn, cookie, syn.seq() + 1, WINDOW, mssOf(syn), out);
+        }
+        if (length < 0) {
+            counters.notAnswerable.increment();
+            return;
+        }
+        if (!sender.send(out, length)) {
+            counters.sendFailed.increment();
+            return;
+        }
+        challenges.challenged(slot, nowNs, retry, unansweredLimit, backoffNs);
+        counters.synAcksSent.increment();
+        (retry ? counters.retrySynAcks : counters.resetSynAcks).increment();
+        target.synAcksSent.increment();
+    }
+
+    /**
+     * Any other segment to a protected service (not a SYN, not a SYN-ACK): an RST or ACK that may
+     * carry a cookie.
+     */
+    public void onReply(byte[] frame, TcpSegment seg, long nowNs) {
+        int flags = seg.flags();
+        boolean rst = (flags & TcpSegment.RST) != 0;
+        boolean ack = (flags & TcpSegment.ACK) != 0;
+        if (!rst && !(ack && handoff != Handoff.RETRY)) {
+            return;
+        }
+        ActiveTarget target = mitigation.target(seg.dstHi(), seg.dstLo());
+        if (target == null) {
+            return;
+        }
+        long sHi = seg.srcHi();
+        long sLo = seg.srcLo();
+        if (mitigation.verified().contains(sHi, sLo, probe)) {
+            return;
+        }
+        if (rst) {
+            // RFC 9293 3.10.7.3: the SYN-SENT stack's RST has SEQ = our SYN-ACK's ACK, no ACK bit.
+            if (handoff == Handoff.RESET || ack) {
+                return;
+            }
+            int index = codec.checkRetryRst(
+                    sHi, sLo, seg.dstHi(), seg.dstLo(), seg.srcPort(), seg.dstPort(), seg.seq(), nowNs);
+            if (index == CookieCodec.INVALID) {
+                counters.badCookies.increment();
+                return;
+            }
+            verified(target, sHi, sLo);
+            return;
+        }
+        int index = codec.checkResetAck(
+                sHi, sLo, seg.dstHi(), seg.dstLo(), seg.srcPort(), seg.dstPort(), seg.seq(), seg.ack(), nowNs);
+        if (index == CookieCodec.INVALID) {
+            counters.badCookies.increment();
+            return;
+        }
+        verified(target, sHi, sLo);
+        // The connection the cookie stands for exists nowhere (the kernel never saw the SYN): end it,
+        // so the client reconnects at once; its new SYN passes (RFC 9293 3.10.7.4: SEQ = SEG.ACK).
+        int length = builder.rst(frame, seg, seg.ack(), out);
+        if (length > 0 && sender.send(out, length)) {
+            counters.resetsSent.increment();
+        } else {
+            counters.sendFailed.increment();
+        }
+    }
+
+    private void verified(ActiveTarget target, long hi, long lo) {
+        challenges.answered(hi, lo);
+        target.sourcesVerified.increment();
+        mitigation.verify(hi, lo);
+    }
+
+    /** The MSS the cookie encodes: the client's, rounded down to the table (536 without the option). */
+    private static int mssOf(TcpSegment syn) {
+        return CookieCodec.mssOf(CookieCodec.mssIndex(syn.mss()));
+    }
+
+    /** Challenge slots taken over from other sources (for status). */
+    public long challengeTakeovers() {
+        return challenges.takeovers();
+    }
+}

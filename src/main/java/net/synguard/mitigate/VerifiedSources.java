@@ -1,0 +1,46 @@
+package net.synguard.mitigate;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+
+/**
+ * Sources that answered a SYN cookie (DESIGN.md, "Mitigation"), each remembered for the verified
+ * timeout after its last verification; the same sources are in the nftables {@code verified} sets
+ * with the same timeout, so the kernel and the responder agree on who passes. Shared by every
+ * capture thread; Caffeine bounds it by size and expires entries on the monotonic clock (the
+ * threads' packet clocks are not one clock).
+ */
+public final class VerifiedSources {
+    /** Most remembered sources: about 100 bytes each in Caffeine, 100 MB at the limit. */
+    public static final long MAX_SOURCES = 1L << 20;
+
+    private final Cache<SourceKey, Boolean> cache;
+
+    public VerifiedSources(Duration timeout) {
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(MAX_SOURCES)
+                .expireAfterWrite(timeout)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** Whether {@code (hi, lo)} is verified; {@code probe} is the calling thread's own key. */
+    boolean contains(long hi, long lo, SourceKey probe) {
+        return cache.getIfPresent(probe.set(hi, lo)) != null;
+    }
+
+    /** Public form for tests and status (allocates a key). */
+    public boolean contains(long hi, long lo) {
+        return cache.getIfPresent(new SourceKey(hi, lo)) != null;
+    }
+
+    /** Marks {@code (hi, lo)} verified, restarting its timeout; true when it was not verified before. */
+    public boolean add(long hi, long lo) {
+        return cache.asMap().put(new SourceKey(hi, lo), Boolean.TRUE) == null;
+    }
+
+    public long size() {
+        return cache.estimatedSize();
+    }
+}

@@ -1,0 +1,282 @@
+package net.synguard.mitigate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.synguard.capture.LinkType;
+import net.synguard.config.ConfigLoader;
+import net.synguard.config.SynguardConfig;
+import net.synguard.decode.Address;
+import net.synguard.decode.FrameBuilder;
+import net.synguard.decode.TcpSegment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The responder with a real mitigation behind it: real nft in a namespace (the verified set is
+ * checked in the kernel), real cookie keys in a state directory; frames from the project's builder,
+ * answers decoded with the project's decoder and their checksums verified independently.
+ */
+@EnabledIf("net.synguard.mitigate.NetnsNft#available")
+class ResponderTest {
+    private static final NetnsNft NS = new NetnsNft();
+    private static final byte[] SERVER = {(byte) 192, 0, 2, 10};
+    private static final long T0 = 1_700_000_000_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private final List<byte[]> sent = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private Mitigation mitigation;
+    private Responder responder;
+
+    @BeforeAll
+    static void namespace() {
+        NS.create();
+    }
+
+    @AfterAll
+    static void removeNamespace() {
+        NS.delete();
+    }
+
+    @AfterEach
+    void close() {
+        if (mitigation != null) {
+            mitigation.close();
+        }
+    }
+
+    private void start(String handoff, String extra) throws Exception {
+        String hocon = "synguard { interfaces = [ \"lo\" ]\n"
+                + "protect = [ { address = \"192.0.2.10\", ports = [ 80 ] } ]\n"
+                + "mitigation { mode = \"always\", handoff = \"" + handoff + "\", purge-half-open = false\n"
+                + "  nft-command = [ "
+                + String.join(
+                        ", ", NS.nftCommand().stream().map(w -> "\"" + w + "\"").toList())
+                + " ]\n" + extra + " }\n"
+                + "alerts { file = \"" + dir.resolve("alerts.log") + "\" }\n"
+                + "state-dir = \"" + dir + "\" }\n";
+        SynguardConfig cfg = ConfigLoader.parse(hocon, "test.conf");
+        mitigation = Mitigation.create(cfg, (event, json, summary) -> events.add(json), dir);
+        mitigation.start();
+        responder = mitigation.responder(LinkType.ETHERNET, (frame, length) -> {
+            sent.add(java.util.Arrays.copyOf(frame, length));
+            return true;
+        });
+        assertThat(responder).isNotNull();
+        assertThat(mitigation.enforcing()).as("table installed by real nft").isTrue();
+    }
+
+    private static byte[] syn(byte[] client, int port, int isn) {
+        return FrameBuilder.syn()
+                .src(client)
+                .dst(SERVER)
+                .ports(port, 80)
+                .seq(isn)
+                .tcpOptions(Frames.MSS_ONLY_OPTIONS)
+                .build();
+    }
+
+    private static byte[] segment(byte[] client, int port, int flags, int seq, int ack) {
+        return FrameBuilder.syn()
+                .src(client)
+                .dst(SERVER)
+                .ports(port, 80)
+                .flags(flags)
+                .seq(seq)
+                .ack(ack)
+                .build();
+    }
+
+    private void onSyn(byte[] frame, long now) {
+        responder.onSyn(frame, Frames.decode(frame), now);
+    }
+
+    private void onReply(byte[] frame, long now) {
+        responder.onReply(frame, Frames.decode(frame), now);
+    }
+
+    @Test
+    void retryHandoffVerifiesTheClientsRstAndLetsItsNextSynPass() throws Exception {
+        start("retry", "");
+        byte[] client = {(byte) 198, 18, 0, 3};
+        onSyn(syn(client, 40_000, 0x1111_2222), T0);
+
+        assertThat(sent).hasSize(1);
+        byte[] answer = sent.get(0);
+        assertThat(ChecksumVerifier.verifies(answer, answer.length)).isTrue();
+        TcpSegment a = Frames.decode(answer);
+        assertThat(a.flags()).isEqualTo(TcpSegment.SYN | TcpSegment.ACK);
+        assertThat(a.dstLo()).isEqualTo(Address.ofIpv4(0xC612_0003).lo());
+        assertThat(a.dstPort()).isEqualTo(40_000);
+        assertThat(a.ack()).as("retry: the ACK is the cookie, not isn + 1").isNotEqualTo(0x1111_2223);
+        assertThat(a.mss()).isEqualTo(1460);
+
+        // The client's stack answers the unacceptable ACK with <SEQ=SEG.ACK><CTL=RST>.
+        onReply(segment(client, 40_000, TcpSegment.RST, a.ack(), 0), T0 + 1_000_000);
+        assertThat(mitigation
+                        .verified()
+                        .contains(
+                                Address.ofIpv4(0xC612_0003).hi(),
+                                Address.ofIpv4(0xC612_0003).lo()))
+                .isTrue();
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        assertThat(NS.elements("verified4")).contains("198.18.0.3");
+
+        // Its retransmitted SYN is the kernel's now: no answer from us.
+        onSyn(syn(client, 40_000, 0x1111_2222), T0 + 13_000_000);
+        assertThat(sent).hasSize(1);
+        assertThat(mitigation.responderCounters()).containsEntry("sources_verified", 1L);
+    }
+
+    @Test
+    void aForgedRstVerifiesNobody() throws Exception {
+        start("retry", "");
+        byte[] client = {(byte) 198, 18, 0, 4};
+        onSyn(syn(client, 40_001, 7), T0);
+        int cookie = Frames.decode(sent.get(0)).ack();
+        onReply(segment(client, 40_001, TcpSegment.RST, cookie + 1, 0), T0 + 1_000_000);
+        onReply(segment(client, 40_002, TcpSegment.RST, cookie, 0), T0 + 1_000_000); // other port
+        onReply(segment(new byte[] {(byte) 198, 18, 0, 5}, 40_001, TcpSegment.RST, cookie, 0), T0 + 1_000_000);
+        assertThat(mitigation.verifiedNow()).isZero();
+        assertThat(mitigation.responderCounters()).containsEntry("bad_cookies", 3L);
+    }
+
+    @Test
+    void resetHandoffVerifiesTheAckAndResetsThatConnection() throws Exception {
+        start("reset", "");
+        byte[] client = {(byte) 198, 18, 0, 6};
+        int isn = 0x7000_0000;
+        onSyn(syn(client, 41_000, isn), T0);
+        TcpSegment a = Frames.decode(sent.get(0));
+        assertThat(a.ack()).isEqualTo(isn + 1);
+        int cookie = a.seq();
+
+        onReply(segment(client, 41_000, TcpSegment.ACK, isn + 1, cookie + 1), T0 + 2_000_000);
+
+        assertThat(mitigation.verifiedNow()).isEqualTo(1);
+        assertThat(sent).hasSize(2);
+        byte[] rst = sent.get(1);
+        assertThat(ChecksumVerifier.verifies(rst, rst.length)).isTrue();
+        TcpSegment r = Frames.decode(rst);
+        assertThat(r.flags()).isEqualTo(TcpSegment.RST);
+        assertThat(r.seq()).as("RFC 9293 3.10.7.4: SEQ = SEG.ACK").isEqualTo(cookie + 1);
+    }
+
+    @Test
+    void autoHandoffFallsBackToTheClassicCookieWhenTheRetryIsIgnored() throws Exception {
+        start("auto", "");
+        byte[] client = {(byte) 198, 18, 0, 7};
+        onSyn(syn(client, 42_000, 100), T0);
+        onSyn(syn(client, 42_000, 100), T0 + 1_000_000_000L); // its firewall dropped our SYN-ACK
+        assertThat(sent).hasSize(2);
+        assertThat(Frames.decode(sent.get(0)).ack()).isNotEqualTo(101);
+        assertThat(Frames.decode(sent.get(1)).ack())
+                .as("classic cookie: ack = isn + 1")
+                .isEqualTo(101);
+        assertThat(mitigation.responderCounters())
+                .containsEntry("retry_synacks", 1L)
+                .containsEntry("reset_synacks", 1L);
+    }
+
+    @Test
+    void sourcesThatNeverAnswerAreNotAnsweredDuringTheBackoff() throws Exception {
+        start("retry", "unanswered-limit = 3, unanswered-backoff = 10s");
+        byte[] spoofed = {(byte) 198, 19, 1, 2};
+        for (int i = 0; i < 10; i++) {
+            onSyn(syn(spoofed, 1000 + i, i), T0 + i * 100_000_000L);
+        }
+        assertThat(sent).hasSize(3);
+        assertThat(mitigation.responderCounters()).containsEntry("backed_off", 7L);
+        onSyn(syn(spoofed, 2000, 1), T0 + 11_000_000_000L);
+        assertThat(sent).as("answered again after the back-off").hasSize(4);
+    }
+
+    @Test
+    void oneVictimPrefixGetsNoMoreThanItsRate() throws Exception {
+        start("retry", "prefix-synack-rate = 100, max-synack-rate = 100000");
+        // 5,000 spoofed SYNs from 198.19.7.0/24 within one millisecond: one bucket of 100.
+        for (int i = 0; i < 5000; i++) {
+            byte[] src = {(byte) 198, 19, 7, (byte) (i % 250 + 1)};
+            onSyn(syn(src, 1024 + i, i), T0 + i * 200L);
+        }
+        assertThat(sent).hasSize(100);
+        assertThat(mitigation.responderCounters()).containsEntry("rate_limited", 4900L);
+    }
+
+    @Test
+    void neverMoreThanOneAnswerPerSynAndNoneWithoutASyn() throws Exception {
+        start("auto", "unanswered-limit = 1000");
+        SplittableRandom random = new SplittableRandom(7);
+        int syns = 0;
+        List<Long> synSources = new ArrayList<>();
+        int[] flagChoices = {
+            TcpSegment.SYN,
+            TcpSegment.ACK,
+            TcpSegment.RST,
+            TcpSegment.RST | TcpSegment.ACK,
+            TcpSegment.FIN | TcpSegment.ACK,
+            TcpSegment.ACK | TcpSegment.PSH
+        };
+        for (int i = 0; i < 20_000; i++) {
+            byte[] src = {(byte) 198, 19, (byte) random.nextInt(4), (byte) (1 + random.nextInt(200))};
+            int flags = flagChoices[random.nextInt(flagChoices.length)];
+            byte[] frame = segment(src, 1024 + random.nextInt(100), flags, random.nextInt(), random.nextInt());
+            long now = T0 + i * 10_000L;
+            if (flags == TcpSegment.SYN) {
+                syns++;
+                synSources.add(Address.ofIpv4(0xC613_0000 | (src[2] & 0xFF) << 8 | (src[3] & 0xFF))
+                        .lo());
+                onSyn(frame, now);
+            } else {
+                onReply(frame, now);
+            }
+        }
+        assertThat(sent.size()).isLessThanOrEqualTo(syns);
+        for (byte[] f : sent) {
+            TcpSegment s = Frames.decode(f);
+            assertThat(s.flags()).isEqualTo(TcpSegment.SYN | TcpSegment.ACK);
+            assertThat(synSources).contains(s.dstLo());
+        }
+        assertThat(mitigation.verifiedNow())
+                .as("random RSTs and ACKs forge no cookie")
+                .isZero();
+    }
+
+    @Test
+    void ownAddressesAndBroadcastMacsAreNeverAnswered() throws Exception {
+        start("retry", "");
+        mitigation.ownAddresses().set(List.of(Address.ofIpv4(0xC612_0009)));
+        onSyn(syn(new byte[] {(byte) 198, 18, 0, 9}, 40_000, 1), T0);
+        byte[] broadcast = syn(new byte[] {(byte) 198, 18, 0, 10}, 40_000, 1);
+        Frames.setMac(broadcast, 6, "ff:ff:ff:ff:ff:ff");
+        onSyn(broadcast, T0);
+        assertThat(sent).isEmpty();
+        assertThat(mitigation.responderCounters())
+                .containsEntry("own_source", 1L)
+                .containsEntry("not_answerable", 1L);
+    }
+
+    @Test
+    void modeAlwaysStartsMitigationAndTheTableComesAndGoes() throws Exception {
+        start("retry", "");
+        assertThat(events).anyMatch(e -> e.contains("\"event\":\"mitigation_started\"") && e.contains("mode_always"));
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        assertThat(NS.elements("active4")).containsExactly("192.0.2.10 . 80");
+        mitigation.close();
+        mitigation = null;
+        assertThat(NS.nft("", "list", "table", "inet", "synguard").status()).isNotZero();
+        assertThat(Files.exists(dir.resolve(CookieKeys.FILE_NAME))).isTrue();
+    }
+}
