@@ -92,15 +92,8 @@ default_log_existed=no
 [[ ! -e /var/log/synguard/alerts.log ]] || default_log_existed=yes
 
 # The unit's command line and JVM options, with its /etc and /var paths moved into $work.
-unit="$root/systemd/synguard.service"
-exec_args="$(awk -F= '/^ExecStart=/ { sub(/^ExecStart=[^ ]+ /, ""); print; exit }' "$unit")"
-java_opts="$(sed -n 's/^Environment="SYNGUARD_JAVA_OPTS=\(.*\)"$/\1/p' "$unit")"
-[[ -n "$exec_args" && -n "$java_opts" ]] || die "cannot read ExecStart / SYNGUARD_JAVA_OPTS from $unit"
-exec_args="${exec_args//\/etc\/synguard\/synguard.conf/$conf}"
-java_opts="${java_opts//\/etc\/synguard\/logback.xml/$root/config/logback.xml}"
-[[ "$java_opts" == *"-Dsynguard.logback=$root/config/logback.xml"* ]] || die "the unit no longer passes -Dsynguard.logback"
-java_opts="${java_opts//\/var\/log\/synguard/$work}"
-java_opts="${java_opts//%%/%}"
+lab_unit_command "$conf" "$work"
+exec_args="$LAB_UNIT_ARGS" java_opts="$LAB_UNIT_JAVA_OPTS"
 log "daemon: synguard $exec_args (SYNGUARD_JAVA_OPTS=$java_opts)"
 # shellcheck disable=SC2086 # the unit's argument words
 # Not through srv(): a function in the background is a subshell, and $! must be the daemon's own

@@ -78,14 +78,8 @@ synguard {
 EOF
 
 # The unit's command line and JVM options, with its /etc and /var paths moved into $work.
-unit="$root/systemd/synguard.service"
-exec_args="$(awk -F= '/^ExecStart=/ { sub(/^ExecStart=[^ ]+ /, ""); print; exit }' "$unit")"
-java_opts="$(sed -n 's/^Environment="SYNGUARD_JAVA_OPTS=\(.*\)"$/\1/p' "$unit")"
-[[ -n "$exec_args" && -n "$java_opts" ]] || die "cannot read ExecStart / SYNGUARD_JAVA_OPTS from $unit"
-exec_args="${exec_args//\/etc\/synguard\/synguard.conf/$conf}"
-java_opts="${java_opts//\/etc\/synguard\/logback.xml/$root/config/logback.xml}"
-java_opts="${java_opts//\/var\/log\/synguard/$work}"
-java_opts="${java_opts//%%/%}"
+lab_unit_command "$conf" "$work"
+exec_args="$LAB_UNIT_ARGS" java_opts="$LAB_UNIT_JAVA_OPTS"
 
 DAEMON=""
 daemon_answers() { # status 0 when the daemon answers `synguard status`; stops the wait when it died
@@ -162,6 +156,7 @@ check "with no table, a client connects directly" http_ok
 start_daemon third
 kill9_daemon
 check "SIGKILL again: the table is left behind" table_present
+unit="$root/systemd/synguard.service"
 line="$(sed -n 's/^ExecStopPost=//p' "$unit")"
 [[ -n "$line" ]] || die "no ExecStopPost= in $unit"
 [[ "$(grep -c '^ExecStopPost=' "$unit")" -eq 1 ]] || die "more than one ExecStopPost= in $unit"

@@ -30,13 +30,7 @@ import sys
 import threading
 import time
 
-
-def percentile(sorted_values, p):
-    """Nearest-rank percentile of an already sorted list; None if empty."""
-    if not sorted_values:
-        return None
-    k = max(0, min(len(sorted_values) - 1, int(round(p / 100.0 * len(sorted_values) + 0.5)) - 1))
-    return sorted_values[k]
+from labutil import percentile
 
 
 def one_request(seq, sched, host, port, connect_timeout, io_timeout, request):

@@ -633,6 +633,28 @@ lab_flood() {
     lab_flood_tcpreplay "$@"
 }
 
+# ---------------------------------------------------------------- the shipped unit
+
+# lab_unit_command CONF LOGDIR: the daemon as systemd/synguard.service starts it, its /etc and
+# /var paths moved (CONF for /etc/synguard/synguard.conf, LOGDIR for /var/log/synguard, the
+# checkout's config/logback.xml for /etc/synguard/logback.xml). Sets LAB_UNIT_ARGS (the
+# ExecStart arguments after the program, to be word-split) and LAB_UNIT_JAVA_OPTS.
+lab_unit_command() {
+    local conf="${1:?lab_unit_command CONF LOGDIR}" dir="${2:?}" root unit
+    root="$(cd "$LAB_LIB_DIR/../.." && pwd -P)"
+    unit="$root/systemd/synguard.service"
+    LAB_UNIT_ARGS="$(awk -F= '/^ExecStart=/ { sub(/^ExecStart=[^ ]+ /, ""); print; exit }' "$unit")"
+    LAB_UNIT_JAVA_OPTS="$(sed -n 's/^Environment="SYNGUARD_JAVA_OPTS=\(.*\)"$/\1/p' "$unit")"
+    [[ -n "$LAB_UNIT_ARGS" && -n "$LAB_UNIT_JAVA_OPTS" ]] ||
+        _lab_die "cannot read ExecStart / SYNGUARD_JAVA_OPTS from $unit"
+    [[ "$LAB_UNIT_JAVA_OPTS" == *"-Dsynguard.logback=/etc/synguard/logback.xml"* ]] ||
+        _lab_die "the unit no longer passes -Dsynguard.logback=/etc/synguard/logback.xml"
+    LAB_UNIT_ARGS="${LAB_UNIT_ARGS//\/etc\/synguard\/synguard.conf/$conf}"
+    LAB_UNIT_JAVA_OPTS="${LAB_UNIT_JAVA_OPTS//\/etc\/synguard\/logback.xml/$root/config/logback.xml}"
+    LAB_UNIT_JAVA_OPTS="${LAB_UNIT_JAVA_OPTS//\/var\/log\/synguard/$dir}"
+    LAB_UNIT_JAVA_OPTS="${LAB_UNIT_JAVA_OPTS//%%/%}"
+}
+
 # ---------------------------------------------------------------- capture
 
 lab_capture_start() {
@@ -676,25 +698,15 @@ lab_capture_stop() {
 # number of distinct flows (measured: 52 s for 300k spoofed SYNs, this 0.5 s).
 lab_pcap_stats() {
     local file="${1:?lab_pcap_stats FILE [FILTER]}" filter="${2:-}"
-    tcpdump -r "$file" -w - ${filter:+"$filter"} 2>/dev/null | python3 -c '
-import struct, sys
-f = sys.stdin.buffer
-h = f.read(24)
+    tcpdump -r "$file" -w - ${filter:+"$filter"} 2>/dev/null | PYTHONPATH="$LAB_LIB_DIR" python3 -c '
+import sys
+from labutil import pcap_records
 n, first, last = 0, 0.0, 0.0
-if len(h) == 24:
-    e = "<" if struct.unpack("<I", h[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-    div = 1e9 if struct.unpack(e + "I", h[:4])[0] == 0xA1B23C4D else 1e6
-    rec = struct.Struct(e + "IIII")
-    while True:
-        r = f.read(16)
-        if len(r) < 16:
-            break
-        sec, frac, incl, _ = rec.unpack(r)
-        f.read(incl)
-        last = sec + frac / div
-        if n == 0:
-            first = last
-        n += 1
+for ts, _ in pcap_records(sys.stdin.buffer):
+    if n == 0:
+        first = ts
+    last = ts
+    n += 1
 pps = (n - 1) / (last - first) if n > 1 and last > first else 0.0
 print("%d %.6f %.6f %.0f" % (n, first, last, pps))'
 }

@@ -9,6 +9,7 @@ import net.synguard.capture.CaptureStats;
 import net.synguard.capture.FrameHandler;
 import net.synguard.capture.FrameSender;
 import net.synguard.capture.LiveCaptureSource;
+import net.synguard.capture.QueuedSender;
 import net.synguard.config.SynguardConfig;
 import net.synguard.control.InterfaceStatus;
 import net.synguard.mitigate.Mitigation;
@@ -27,12 +28,17 @@ final class CaptureLoop implements Runnable, FrameHandler, FrameSender {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
     private static final long RETRY_MS = 1000;
     private static final long HOUSEKEEPING_NS = 1_000_000_000L;
+    /** Answers waiting to be sent: about 40 ms of a veth's send rate here; more would only be stale. */
+    private static final int SEND_QUEUE_FRAMES = 4096;
+    /** The longest answer (SynAckBuilder.MAX_FRAME_LENGTH is 98), rounded up. */
+    private static final int SEND_SLOT_BYTES = 128;
 
     private final String iface;
     private final SynguardConfig startConfig;
     private final AlertSink sink;
     private final EventContext context;
     private final Mitigation mitigation;
+    private final QueuedSender sendQueue;
     private final AtomicReference<SynguardConfig> pending = new AtomicReference<>();
     private final Object retryLock = new Object();
     private volatile boolean stopped;
@@ -47,6 +53,9 @@ final class CaptureLoop implements Runnable, FrameHandler, FrameSender {
     CaptureLoop(String iface, SynguardConfig startConfig, AlertSink sink, EventContext context, Mitigation mitigation) {
         this.iface = iface;
         this.mitigation = mitigation;
+        // The responder's answers leave from a thread of their own (see QueuedSender), through
+        // whichever handle is open then.
+        this.sendQueue = new QueuedSender(this, SEND_QUEUE_FRAMES, SEND_SLOT_BYTES, "send-" + iface);
         this.startConfig = startConfig;
         this.sink = sink;
         this.context = context;
@@ -59,7 +68,7 @@ final class CaptureLoop implements Runnable, FrameHandler, FrameSender {
             try (LiveCaptureSource src = LiveCaptureSource.open(options(), n -> LOG.warn("{}: {}", iface, n))) {
                 current = src;
                 if (pipeline == null) {
-                    pipeline = new Pipeline(startConfig, src.linkType(), sink, context, mitigation, this);
+                    pipeline = new Pipeline(startConfig, src.linkType(), sink, context, mitigation, sendQueue);
                     LOG.info("capturing on {} ({})", iface, src.describe());
                 }
                 if (failing) {
@@ -123,11 +132,18 @@ final class CaptureLoop implements Runnable, FrameHandler, FrameSender {
         }
     }
 
-    /** The responder's SYN-ACKs go out on whichever handle is open now (the pipeline outlives handles). */
+    /**
+     * The real send, on the send queue's thread: whichever handle is open now (the pipeline
+     * outlives handles).
+     */
     @Override
     public boolean send(byte[] frame, int length) {
         LiveCaptureSource src = current;
-        return src != null && src.send(frame, length);
+        boolean ok = src != null && src.send(frame, length);
+        if (!ok && mitigation != null) {
+            mitigation.sendFailed();
+        }
+        return ok;
     }
 
     @Override
@@ -192,6 +208,7 @@ final class CaptureLoop implements Runnable, FrameHandler, FrameSender {
 
     void stop() {
         stopped = true;
+        sendQueue.close();
         LiveCaptureSource src = current;
         if (src != null) {
             src.stop();

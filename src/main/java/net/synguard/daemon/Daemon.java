@@ -20,6 +20,7 @@ import net.synguard.control.MitigationStatus;
 import net.synguard.kernel.KernelView;
 import net.synguard.mitigate.CookieKeysException;
 import net.synguard.mitigate.Mitigation;
+import net.synguard.pipeline.JitWarmUp;
 import net.synguard.time.WallClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofMillis(1500);
+    private static final long WARM_UP_FRAMES = 3_000_000;
 
     private final SynguardConfig startConfig;
     private final Path configFile;
@@ -74,6 +77,11 @@ public final class Daemon {
      * @throws IOException when the metrics/status address cannot be bound (in use, not local)
      */
     public void start() throws IOException {
+        // Before anything answers or captures: a daemon (re)started while a flood is on must not
+        // spend its first seconds interpreting its hot path (see JitWarmUp).
+        long t0 = WallClock.monotonicNs();
+        long fed = JitWarmUp.run(startConfig, WARM_UP_BUDGET, WARM_UP_FRAMES);
+        LOG.info("hot path warmed up: {} synthetic frames in {} ms", fed, (WallClock.monotonicNs() - t0) / 1_000_000);
         control = ControlServer.start(
                 startConfig.metrics().host(), startConfig.metrics().port(), this::status);
         // Before the captures: the table is in place (or a crash's leftover gone) before any SYN.

@@ -1,8 +1,5 @@
 package net.synguard.mitigate;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import net.synguard.alert.AlertSink;
 import net.synguard.alert.JsonLine;
-import net.synguard.alert.Timestamps;
 import net.synguard.capture.FrameSender;
 import net.synguard.config.MitigationConfig;
 import net.synguard.config.MitigationConfig.Engine;
@@ -27,7 +23,6 @@ import net.synguard.config.SynguardConfig;
 import net.synguard.decode.Address;
 import net.synguard.decode.Addresses;
 import net.synguard.detect.AttackListener;
-import net.synguard.detect.Classification;
 import net.synguard.detect.Verdict;
 import net.synguard.time.WallClock;
 import org.slf4j.Logger;
@@ -69,9 +64,8 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         final LongAdder sendFailed = new LongAdder();
         final LongAdder badCookies = new LongAdder();
         final LongAdder sourcesVerified = new LongAdder();
+        final LongAdder pendingRechallenged = new LongAdder();
     }
-
-    private record Block(String attackId, long untilNs, long sinceNs) {}
 
     private final MitigationConfig cfg;
     private final List<ProtectedService> protect;
@@ -87,21 +81,23 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     private final Counters counters = new Counters();
     private final ScheduledExecutorService worker;
     private final LongAdder purged = new LongAdder();
+    private final SourceBlocks blocks;
 
     private volatile ActiveTarget[] active = new ActiveTarget[0];
     private volatile boolean enforcing;
     private volatile boolean started;
+    /** A copy for the JIT warm-up (see {@link #detached}): no events, no nft, no kernel changes. */
+    private final boolean detached;
 
     // Guarded by this.
     private final Map<Address, ActiveTarget> targets = new LinkedHashMap<>();
     private final Map<Address, Set<String>> attacksOn = new HashMap<>();
     private final Map<String, long[]> baselines = new HashMap<>();
-    private final Map<Address, Block> blocks = new LinkedHashMap<>();
     private long mitigations;
-    private long blocked;
     private int housekeepingRuns;
 
-    private Mitigation(SynguardConfig c, AlertSink sink, CookieKeys keys, Path procSysNetIpv4) {
+    private Mitigation(SynguardConfig c, AlertSink sink, CookieKeys keys, Path procSysNetIpv4, boolean detached) {
+        this.detached = detached;
         this.cfg = c.mitigation();
         this.protect = c.protect();
         this.ipv4PrefixLength = c.pressure().ipv4PrefixLength();
@@ -117,6 +113,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         NftRuleset ruleset =
                 cfg.engine() == Engine.KERNEL_SYNPROXY ? NftRuleset.synproxy(services) : new NftRuleset(services);
         this.nft = new NftController(ruleset, NftController.Options.defaults().withCommand(cfg.nftCommand()), this);
+        this.blocks = new SourceBlocks(cfg, nft, own, sink);
         MitigationConfig.Kernel k = cfg.kernel();
         // The synproxy engine needs conntrack's strict TCP tracking while it is active: with
         // nf_conntrack_tcp_loose=1 conntrack adopts the client's third ACK as a new connection and
@@ -147,7 +144,26 @@ public final class Mitigation implements AttackListener, NftController.Listener,
                 ? CookieKeys.open(c.stateDir(), COOKIE_PERIOD_NS, rotationNs)
                 : CookieKeys.ephemeral(COOKIE_PERIOD_NS, rotationNs);
         keys.loadWarning().ifPresent(w -> LOG.warn("{}", w));
-        return new Mitigation(c, sink, keys, procSysNetIpv4);
+        return new Mitigation(c, sink, keys, procSysNetIpv4, false);
+    }
+
+    /**
+     * A mitigation that touches nothing outside itself, for warming up the JIT before the capture
+     * starts: in-memory keys, {@code (hi, lo)} under enforcement from the start, attacks ignored,
+     * no nft (its controller is never started), no events, no kernel changes. Its responder
+     * answers through whatever sender it is given.
+     */
+    public static Mitigation detached(SynguardConfig c, long hi, long lo) {
+        long rotationNs = c.mitigation().cookieKeyRotation().toNanos();
+        Mitigation m = new Mitigation(
+                c,
+                (event, json, summary) -> {},
+                CookieKeys.ephemeral(COOKIE_PERIOD_NS, rotationNs),
+                Path.of("/nonexistent"),
+                true);
+        m.active = new ActiveTarget[] {new ActiveTarget(hi, lo, Addresses.format(hi, lo), List.of(), 0)};
+        m.enforcing = true;
+        return m;
     }
 
     /**
@@ -155,6 +171,9 @@ public final class Mitigation implements AttackListener, NftController.Listener,
      * child and, in mode always, enforcement for every protected service.
      */
     public void start() {
+        if (detached) {
+            throw new IllegalStateException("a detached mitigation is never started");
+        }
         own.refresh();
         if (cfg.mode() == Mode.OFF) {
             // Fail open after a crash of a run with mitigation on; nothing else to do.
@@ -214,12 +233,29 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         return null;
     }
 
-    /** A source answered a cookie: let it through, here and in the kernel. */
+    /**
+     * A source answered a cookie: let it through, here and in the kernel. Remembered with the time
+     * its nft command was queued, so the responder can tell when the kernel has it too.
+     */
     void verify(long hi, long lo) {
-        if (verified.add(hi, lo)) {
+        if (detached) {
+            verified.add(hi, lo, WallClock.monotonicNs());
+            return;
+        }
+        long queuedNs = nft.verifyAt(hi, lo, cfg.verifiedTimeout().toMillis());
+        if (verified.add(hi, lo, queuedNs == NftController.NOT_QUEUED ? WallClock.monotonicNs() : queuedNs)) {
             counters.sourcesVerified.increment();
         }
-        nft.verify(hi, lo, cfg.verifiedTimeout().toMillis());
+    }
+
+    /** Whether nft has applied a command queued at {@code queuedNs} (monotonic). */
+    boolean inKernel(long queuedNs) {
+        return nft.appliedThroughNs() >= queuedNs;
+    }
+
+    /** An answer the send queue's thread could not send (the capture thread counts a full queue). */
+    public void sendFailed() {
+        counters.sendFailed.increment();
     }
 
     CookieCodec codec() {
@@ -254,6 +290,9 @@ public final class Mitigation implements AttackListener, NftController.Listener,
 
     @Override
     public synchronized void started(String attackId, long hi, long lo, Verdict verdict, long nowNs) {
+        if (detached) {
+            return;
+        }
         Address target = new Address(hi, lo);
         if (cfg.mode() == Mode.AUTO && started) {
             activate(target, attackId, nowNs);
@@ -262,18 +301,26 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         }
         ActiveTarget t = targets.get(target);
         if (t != null) {
-            baselines.put(attackId, new long[] {t.synAcksSent(), t.sourcesVerified(), t.synsDropped(), blocked});
+            baselines.put(
+                    attackId,
+                    new long[] {t.synAcksSent(), t.sourcesVerified(), t.synsDropped(), blocks.blockedTotal()});
         }
-        blockFewSources(attackId, verdict, nowNs);
+        blocks.onVerdict(attackId, verdict, nowNs, enforcing);
     }
 
     @Override
     public synchronized void updated(String attackId, long hi, long lo, Verdict verdict, long nowNs) {
-        blockFewSources(attackId, verdict, nowNs);
+        if (detached) {
+            return;
+        }
+        blocks.onVerdict(attackId, verdict, nowNs, enforcing);
     }
 
     @Override
     public synchronized void ended(String attackId, long hi, long lo, long nowNs) {
+        if (detached) {
+            return;
+        }
         baselines.remove(attackId);
         Address target = new Address(hi, lo);
         Set<String> ids = attacksOn.get(target);
@@ -282,7 +329,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         }
         ids.remove(attackId);
         if (ids.isEmpty() && cfg.mode() == Mode.AUTO) {
-            deactivate(target, attackId, nowNs);
+            deactivate(target, attackId, nowNs, "attack_ended");
         }
     }
 
@@ -309,7 +356,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
                 .field("cookies_sent", t.synAcksSent() - base[0])
                 .field("sources_verified", t.sourcesVerified() - base[1])
                 .field("syns_dropped", t.synsDropped() - base[2])
-                .field("sources_blocked", blocked - base[3]);
+                .field("sources_blocked", blocks.blockedTotal() - base[3]);
     }
 
     /** Starts enforcement for the protected services at {@code target}; null id: mode always. */
@@ -329,28 +376,15 @@ public final class Mitigation implements AttackListener, NftController.Listener,
             mitigations++;
             boolean first = targets.size() == 1;
             ActiveTarget started = t;
-            worker.execute(() -> afterActivation(started, first));
-            JsonLine j = event("mitigation_started", nowNs, attackId)
-                    .field("target", t.text)
-                    .field("reason", attackId == null ? "mode_always" : "attack");
-            services(j, services);
-            j.field("mode", cfg.mode().configName())
-                    .field("engine", cfg.engine().configName())
-                    .field("handoff", cfg.handoff().configName())
-                    .field("enforcing", enforcing);
-            sink.publish(
-                    "mitigation_started",
-                    j.build(),
-                    "mitigation_started for " + t.text + " " + services + " ("
-                            + cfg.engine().configName() + ", " + cfg.handoff().configName() + ")"
-                            + (enforcing ? "" : ": nft NOT working, failing open"));
+            runLater(() -> afterActivation(started, first));
+            MitigationEvents.started(sink, cfg, t, attackId, nowNs, enforcing);
         }
         if (attackId != null) {
             attacksOn.computeIfAbsent(target, k -> new LinkedHashSet<>()).add(attackId);
         }
     }
 
-    private void deactivate(Address target, String attackId, long nowNs) {
+    private void deactivate(Address target, String attackId, long nowNs, String reason) {
         ActiveTarget t = targets.remove(target);
         attacksOn.remove(target);
         if (t == null) {
@@ -360,20 +394,9 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         for (NftService s : t.services) {
             nft.deactivate(s);
         }
-        JsonLine j = event("mitigation_stopped", nowNs, attackId)
-                .field("target", t.text)
-                .field("duration_s", (nowNs - t.startedNs) / 1e9, 3)
-                .field("cookies_sent", t.synAcksSent())
-                .field("sources_verified", t.sourcesVerified())
-                .field("syns_dropped", t.synsDropped())
-                .field("syns_passed", t.synsPassed());
-        sink.publish(
-                "mitigation_stopped",
-                j.build(),
-                "mitigation_stopped for " + t.text + ": " + t.synAcksSent() + " cookies sent, " + t.sourcesVerified()
-                        + " sources verified, " + t.synsDropped() + " SYNs dropped");
+        MitigationEvents.stopped(sink, t, attackId, reason, nowNs);
         if (targets.isEmpty() && !playbook.isEmpty()) {
-            worker.execute(() -> kernelTuning(playbook.restore(), "restored"));
+            runLater(() -> kernelTuning(playbook.restore(), "restored"));
         }
     }
 
@@ -387,56 +410,12 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         return out;
     }
 
-    /**
-     * A few real sources flooding: block each top source with at least {@code min-share} of the
-     * attack's SYNs, on the protected services only, for the block timeout.
-     */
-    private void blockFewSources(String attackId, Verdict v, long nowNs) {
-        if (cfg.mode() == Mode.OFF
-                || !cfg.block().enabled()
-                || v.classification() != Classification.FEW_SOURCES
-                || v.topSources().isEmpty()
-                || v.topShare() <= 0) {
-            return;
-        }
-        double total = v.topSources().get(0).syns() / v.topShare();
-        for (Verdict.SourceCount s : v.topSources()) {
-            double share = s.syns() / total;
-            if (share < cfg.block().minShare()) {
-                continue;
-            }
-            Address source = Addresses.parse(s.address());
-            if (source == null || blocks.containsKey(source) || own.contains(source.hi(), source.lo())) {
-                continue;
-            }
-            long timeoutMs = cfg.block().timeout().toMillis();
-            boolean queued = nft.block(source.hi(), source.lo(), timeoutMs);
-            // Expiry runs on the housekeeping thread's wall clock (the kernel's element times out on
-            // its own clock too), not on this capture thread's packet time.
-            long wallNs = WallClock.nowNs();
-            blocks.put(source, new Block(attackId, wallNs + timeoutMs * 1_000_000L, wallNs));
-            blocked++;
-            JsonLine j = event("source_blocked", nowNs, attackId)
-                    .field("source", s.address())
-                    .field("syns", s.syns())
-                    .field("share", share, 3)
-                    .field("timeout_s", timeoutMs / 1000)
-                    .field("reason", "few_sources")
-                    .field("enforced", queued && enforcing);
-            sink.publish(
-                    "source_blocked",
-                    j.build(),
-                    "source_blocked " + s.address() + " for " + timeoutMs / 1000 + " s (" + Math.round(share * 100)
-                            + "% of the SYNs of attack " + attackId + ")");
-        }
-    }
-
     // ------------------------------------------------------------------ worker thread
 
     private void afterActivation(ActiveTarget t, boolean first) {
         if (cfg.purgeHalfOpen() && cfg.engine() == Engine.RESPONDER) {
             for (NftService s : t.services) {
-                int n = purgeHalfOpen(s);
+                int n = HalfOpenPurge.purge(s);
                 if (n > 0) {
                     purged.add(n);
                     LOG.info("purged {} half-open connections to {} queued before mitigation", n, s);
@@ -448,66 +427,8 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         }
     }
 
-    /**
-     * Destroys the kernel's SYN_RECV entries of {@code s} ({@code ss -K}, SOCK_DESTROY: needs
-     * CAP_NET_ADMIN and a kernel with CONFIG_INET_DIAG_DESTROY). Returns how many went; 0 when ss
-     * could not do it (said in the log).
-     */
-    private static int purgeHalfOpen(NftService s) {
-        String address = s.isIpv4() ? Addresses.format(s.hi(), s.lo()) : "[" + Addresses.format(s.hi(), s.lo()) + "]";
-        String filter = s.port() == NftService.ANY_PORT ? address : address + ":" + s.port();
-        List<String> cmd = List.of("ss", "-K", "-t", "-n", "-H", "state", "syn-recv", "src", filter);
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                LOG.warn("purge of half-open connections to {}: ss did not finish in 5 s", s);
-                return 0;
-            }
-            if (p.exitValue() != 0) {
-                LOG.warn("purge of half-open connections to {}: ss failed ({}): {}", s, p.exitValue(), out.strip());
-                return 0;
-            }
-            return (int) out.lines().filter(l -> !l.isBlank()).count();
-        } catch (IOException e) {
-            LOG.warn("purge of half-open connections to {}: cannot run ss: {}", s, e.getMessage());
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-    }
-
     private void kernelTuning(List<SysctlChange> changes, String action) {
-        if (changes.isEmpty()) {
-            return;
-        }
-        JsonLine j = event("kernel_tuning", WallClock.nowNs(), null).field("action", action);
-        j.beginArray("changes");
-        StringBuilder summary = new StringBuilder("kernel_tuning " + action + ":");
-        for (SysctlChange c : changes) {
-            j.beginObject().field("sysctl", c.name()).field("before", String.valueOf(c.before()));
-            j.field("after", String.valueOf(c.after()));
-            if (c.error() != null) {
-                j.field("error", c.error());
-            }
-            j.endObject();
-            summary.append(' ')
-                    .append(c.name())
-                    .append(' ')
-                    .append(c.before())
-                    .append("->")
-                    .append(c.after());
-            if (c.error() != null) {
-                summary.append(" (").append(c.error()).append(')');
-            }
-        }
-        j.endArray();
-        sink.publish("kernel_tuning", j.build(), summary.toString());
+        MitigationEvents.kernelTuning(sink, changes, action);
     }
 
     /** Once a second: blocks that timed out, key rotation, own addresses (every 10 s). */
@@ -518,27 +439,9 @@ public final class Mitigation implements AttackListener, NftController.Listener,
             if (++housekeepingRuns % 10 == 0) {
                 own.refresh();
             }
-            expireBlocks(now);
+            blocks.expire(now);
         } catch (RuntimeException e) {
             LOG.error("mitigation housekeeping failed", e);
-        }
-    }
-
-    private synchronized void expireBlocks(long nowNs) {
-        var it = blocks.entrySet().iterator();
-        while (it.hasNext()) {
-            var e = it.next();
-            Block b = e.getValue();
-            if (b.untilNs() > nowNs) {
-                continue;
-            }
-            it.remove();
-            String source = Addresses.format(e.getKey());
-            JsonLine j = event("source_unblocked", nowNs, b.attackId())
-                    .field("source", source)
-                    .field("reason", "timeout")
-                    .field("blocked_s", (nowNs - b.sinceNs()) / 1e9, 3);
-            sink.publish("source_unblocked", j.build(), "source_unblocked " + source + " (block timed out)");
         }
     }
 
@@ -555,10 +458,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         if (!was && started) {
             return;
         }
-        JsonLine j = event("mitigation_error", WallClock.nowNs(), null)
-                .field("reason", reason)
-                .field("action", "failing open: the kernel handles SYNs alone; detection goes on");
-        sink.publish("mitigation_error", j.build(), "mitigation_error: " + reason + " (failing open)");
+        MitigationEvents.failingOpen(sink, reason);
     }
 
     @Override
@@ -571,10 +471,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
             }
         }
         enforcing = true;
-        JsonLine j = event("mitigation_error", WallClock.nowNs(), null)
-                .field("reason", "nft applies commands again")
-                .field("action", "recovered");
-        sink.publish("mitigation_error", j.build(), "mitigation recovered: nft applies commands again");
+        MitigationEvents.recovered(sink);
     }
 
     // ------------------------------------------------------------------ status
@@ -600,12 +497,12 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         return mitigations;
     }
 
-    public synchronized int blockedNow() {
-        return blocks.size();
+    public int blockedNow() {
+        return blocks.blockedNow();
     }
 
-    public synchronized long blockedTotal() {
-        return blocked;
+    public long blockedTotal() {
+        return blocks.blockedTotal();
     }
 
     public long verifiedNow() {
@@ -625,6 +522,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         m.put("resets_sent", counters.resetsSent.sum());
         m.put("sources_verified", counters.sourcesVerified.sum());
         m.put("bad_cookies", counters.badCookies.sum());
+        m.put("pending_rechallenged", counters.pendingRechallenged.sum());
         m.put("rate_limited", counters.rateLimited.sum());
         m.put("backed_off", counters.backedOff.sum());
         m.put("not_answerable", counters.notAnswerable.sum());
@@ -641,6 +539,12 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     @Override
     public void close() {
         worker.shutdownNow();
+        synchronized (this) {
+            long now = WallClock.nowNs();
+            for (Address target : List.copyOf(targets.keySet())) {
+                deactivate(target, null, now, "shutdown");
+            }
+        }
         enforcing = false;
         active = new ActiveTarget[0];
         nft.close();
@@ -649,19 +553,12 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         }
     }
 
-    private static JsonLine event(String name, long nowNs, String attackId) {
-        JsonLine j = new JsonLine().field("ts", Timestamps.iso(nowNs)).field("event", name);
-        if (attackId != null) {
-            j.field("attack_id", attackId);
+    /** Work for the mitigation thread; dropped once it is shut down (close() does it itself). */
+    private void runLater(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("mitigation is stopping; not run: {}", task);
         }
-        return j;
-    }
-
-    private static void services(JsonLine j, List<NftService> services) {
-        j.beginArray("services");
-        for (NftService s : services) {
-            j.value(s.toString());
-        }
-        j.endArray();
     }
 }

@@ -109,6 +109,8 @@ public final class NftController implements AutoCloseable {
     private final Object progress = new Object();
     private final AtomicReference<Thread> worker = new AtomicReference<>();
     private volatile boolean closed;
+    /** Enqueue time (monotonic) of the newest command nft has applied: see {@link #appliedThroughNs}. */
+    private volatile long appliedThroughNs = Long.MIN_VALUE;
 
     // Owned by the worker thread.
     private NftChild child;
@@ -254,19 +256,36 @@ public final class NftController implements AutoCloseable {
     }
 
     private boolean offer(Kind kind, long hi, long lo, int port, long timeoutMs) {
+        return offerAt(kind, hi, lo, port, timeoutMs) != NOT_QUEUED;
+    }
+
+    /**
+     * As {@link #verify(long, long, long)}, returning the command's monotonic enqueue time: nft has
+     * applied it once {@link #appliedThroughNs()} reaches that time. {@link #NOT_QUEUED} when it was
+     * not taken.
+     */
+    public long verifyAt(long hi, long lo, long timeoutMs) {
+        return offerAt(Kind.VERIFY, hi, lo, 0, timeoutMs);
+    }
+
+    /** What {@link #verifyAt} returns for a command it did not take. */
+    public static final long NOT_QUEUED = Long.MIN_VALUE;
+
+    private long offerAt(Kind kind, long hi, long lo, int port, long timeoutMs) {
         boolean timed = kind == Kind.VERIFY || kind == Kind.BLOCK;
         if (!NftAddresses.acceptable(hi, lo)
                 || (timed && (timeoutMs < 1 || timeoutMs > NftCommand.MAX_TIMEOUT_MS))
                 || closed) {
             refused.increment();
-            return false;
+            return NOT_QUEUED;
         }
-        if (!queue.offer(new NftCommand(kind, hi, lo, port, timeoutMs, WallClock.monotonicNs()))) {
+        long enqueuedNs = WallClock.monotonicNs();
+        if (!queue.offer(new NftCommand(kind, hi, lo, port, timeoutMs, enqueuedNs))) {
             queueFull.increment();
-            return false;
+            return NOT_QUEUED;
         }
         offered.increment();
-        return true;
+        return enqueuedNs;
     }
 
     // ------------------------------------------------------------------ the nft thread
@@ -335,9 +354,12 @@ public final class NftController implements AutoCloseable {
         }
         if (reply == NftChild.Reply.APPLIED) {
             long now = WallClock.monotonicNs();
+            long through = appliedThroughNs;
             for (NftCommand c : batch) {
                 latency.record(now - c.enqueuedNs());
+                through = Math.max(through, c.enqueuedNs());
             }
+            appliedThroughNs = through;
             applied.add(batch.size());
             if (failing) {
                 failing = false;
@@ -458,6 +480,16 @@ public final class NftController implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ counters
+
+    /**
+     * The monotonic enqueue time of the newest command nft has applied: a command offered at or
+     * before it is in the kernel (the queue is FIFO; two threads offering in the same microsecond
+     * may swap places, which at worst calls one command applied a moment early). The responder
+     * uses it to know whether a source it verified can pass the drop rule yet.
+     */
+    public long appliedThroughNs() {
+        return appliedThroughNs;
+    }
 
     public long offered() {
         return offered.sum();

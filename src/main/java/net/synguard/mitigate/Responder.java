@@ -3,6 +3,7 @@ package net.synguard.mitigate;
 import net.synguard.capture.FrameSender;
 import net.synguard.config.MitigationConfig.Handoff;
 import net.synguard.decode.TcpSegment;
+import net.synguard.time.WallClock;
 
 /**
  * The SYN-cookie responder of one capture (DESIGN.md, "Mitigation: SYN cookies from user space"):
@@ -13,7 +14,8 @@ import net.synguard.decode.TcpSegment;
  *
  * <pre>
  *   SYN to an active target
- *     source verified ........................ pass (the kernel answers)
+ *     source verified ........................ pass (the kernel answers); verified so recently
+ *                                              that nft may not have it: a retry SYN-ACK again
  *     not answerable (AnswerRules), own source  count, no answer
  *     source in back-off ...................... count, no answer
  *     no token (global or its prefix) ........ count, no answer
@@ -33,6 +35,11 @@ public final class Responder {
     static final long AUTO_FALLBACK_WINDOW_NS = 3_000_000_000L;
     /** The SYN-ACK's window: what Linux announces on a SYN-ACK to a client with no window scaling. */
     static final int WINDOW = 65_535;
+    /**
+     * How long after a verification its SYNs are re-challenged while nft has not confirmed the
+     * verified-set update; after that (nft hung or slow), they pass as verified.
+     */
+    static final long PENDING_MAX_NS = 1_000_000_000L;
 
     private final Mitigation mitigation;
     private final CookieCodec codec;
@@ -73,8 +80,18 @@ public final class Responder {
         }
         long sHi = syn.srcHi();
         long sLo = syn.srcLo();
-        if (mitigation.verified().contains(sHi, sLo, probe)) {
-            target.synsPassed.increment();
+        long verifiedAt = mitigation.verified().verifiedAt(sHi, sLo, probe);
+        if (verifiedAt != VerifiedSources.NOT_VERIFIED) {
+            if (mitigation.inKernel(verifiedAt) || WallClock.monotonicNs() - verifiedAt > PENDING_MAX_NS) {
+                target.synsPassed.increment();
+                return;
+            }
+            // Verified a moment ago, but the verified set in the kernel does not have it yet, so this
+            // SYN was dropped (a reset-handoff client reconnects within a millisecond of its ACK).
+            // A retry SYN-ACK makes its stack answer with an RST and retransmit the SYN soon (Linux:
+            // after TCP_TIMEOUT_MIN, while the SYN has not been retransmitted yet), by when the set
+            // has the source, instead of after its 1 s RTO.
+            pendingRetry(frame, syn, target, nowNs);
             return;
         }
         target.synsDropped.increment();
@@ -86,7 +103,7 @@ public final class Responder {
             counters.ownSource.increment();
             return;
         }
-        int slot = challenges.slot(sHi, sLo);
+        int slot = challenges.slot(sHi, sLo, nowNs);
         if (challenges.quiet(slot, nowNs)) {
             counters.backedOff.increment();
             return;
@@ -130,6 +147,25 @@ public final class Responder {
         target.synAcksSent.increment();
     }
 
+    private void pendingRetry(byte[] frame, TcpSegment syn, ActiveTarget target, long nowNs) {
+        long sHi = syn.srcHi();
+        long sLo = syn.srcLo();
+        if (!SynAckBuilder.answerable(syn, frame) || !caps.tryAcquire(sHi, sLo, nowNs)) {
+            return;
+        }
+        int cookie =
+                codec.encodeRetry(sHi, sLo, syn.dstHi(), syn.dstLo(), syn.srcPort(), syn.dstPort(), syn.mss(), nowNs);
+        if (cookie == syn.seq() + 1) {
+            return;
+        }
+        int length = builder.synAck(frame, syn, cookie, cookie, WINDOW, mssOf(syn), out);
+        if (length > 0 && sender.send(out, length)) {
+            counters.pendingRechallenged.increment();
+            counters.synAcksSent.increment();
+            target.synAcksSent.increment();
+        }
+    }
+
     /**
      * Any other segment to a protected service (not a SYN, not a SYN-ACK): an RST or ACK that may
      * carry a cookie.
@@ -147,7 +183,7 @@ public final class Responder {
         }
         long sHi = seg.srcHi();
         long sLo = seg.srcLo();
-        if (mitigation.verified().contains(sHi, sLo, probe)) {
+        if (mitigation.verified().verifiedAt(sHi, sLo, probe) != VerifiedSources.NOT_VERIFIED) {
             return;
         }
         if (rst) {

@@ -15,7 +15,11 @@ public final class VerifiedSources {
     /** Most remembered sources: about 100 bytes each in Caffeine, 100 MB at the limit. */
     public static final long MAX_SOURCES = 1L << 20;
 
-    private final Cache<SourceKey, Boolean> cache;
+    /** Absent value of {@link #verifiedAt}. */
+    static final long NOT_VERIFIED = Long.MIN_VALUE;
+
+    // The value: the monotonic time of the last verification, to tell whether nft has it yet.
+    private final Cache<SourceKey, Long> cache;
 
     public VerifiedSources(Duration timeout) {
         this.cache = Caffeine.newBuilder()
@@ -25,9 +29,13 @@ public final class VerifiedSources {
                 .build();
     }
 
-    /** Whether {@code (hi, lo)} is verified; {@code probe} is the calling thread's own key. */
-    boolean contains(long hi, long lo, SourceKey probe) {
-        return cache.getIfPresent(probe.set(hi, lo)) != null;
+    /**
+     * When {@code (hi, lo)} was last verified (monotonic ns), or {@link #NOT_VERIFIED}; {@code
+     * probe} is the calling thread's own key.
+     */
+    long verifiedAt(long hi, long lo, SourceKey probe) {
+        Long at = cache.getIfPresent(probe.set(hi, lo));
+        return at == null ? NOT_VERIFIED : at;
     }
 
     /** Public form for tests and status (allocates a key). */
@@ -35,9 +43,12 @@ public final class VerifiedSources {
         return cache.getIfPresent(new SourceKey(hi, lo)) != null;
     }
 
-    /** Marks {@code (hi, lo)} verified, restarting its timeout; true when it was not verified before. */
-    public boolean add(long hi, long lo) {
-        return cache.asMap().put(new SourceKey(hi, lo), Boolean.TRUE) == null;
+    /**
+     * Marks {@code (hi, lo)} verified at {@code monotonicNs}, restarting its timeout; true when it
+     * was not verified before.
+     */
+    public boolean add(long hi, long lo, long monotonicNs) {
+        return cache.asMap().put(new SourceKey(hi, lo), monotonicNs) == null;
     }
 
     public long size() {

@@ -13,11 +13,14 @@ public final class SourceStats {
     long failed;
     final long firstSeenNs;
     long lastSeenNs;
+    /** Packet time of the last lookup the cache's policy was told about (SourceTier). */
+    long touchedNs;
 
     SourceStats(long windowNs, long nowNs) {
         this.synRate = new SlidingRate(windowNs);
         this.firstSeenNs = nowNs;
         this.lastSeenNs = nowNs;
+        this.touchedNs = nowNs;
     }
 
     public double synRate(long nowNs) {

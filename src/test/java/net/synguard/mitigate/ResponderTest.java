@@ -58,6 +58,10 @@ class ResponderTest {
     }
 
     private void start(String handoff, String extra) throws Exception {
+        start(handoff, extra, NS.nftCommand());
+    }
+
+    private void start(String handoff, String extra, List<String> nftCommand) throws Exception {
         String hocon = "synguard { interfaces = [ \"lo\" ]\n"
                 + "protect = [ { address = \"192.0.2.10\", ports = [ 80 ] } ]\n"
                 + "mitigation { mode = \"always\", handoff = \"" + handoff + "\", purge-half-open = false\n"
@@ -278,5 +282,61 @@ class ResponderTest {
         mitigation = null;
         assertThat(NS.nft("", "list", "table", "inet", "synguard").status()).isNotZero();
         assertThat(Files.exists(dir.resolve(CookieKeys.FILE_NAME))).isTrue();
+    }
+
+    @Test
+    void answeringASpoofedFloodAllocatesNothing() throws Exception {
+        start("retry", "unanswered-limit = 1000, prefix-synack-rate = 10000000, max-synack-rate = 10000000");
+        long[] sentCount = new long[1];
+        Responder quiet = mitigation.responder(LinkType.ETHERNET, (frame, length) -> {
+            sentCount[0] += length;
+            return true;
+        });
+        int n = 4096;
+        byte[][] frames = new byte[n][];
+        TcpSegment[] segments = new TcpSegment[n];
+        for (int i = 0; i < n; i++) {
+            frames[i] = syn(new byte[] {(byte) 198, 19, (byte) (i >> 8), (byte) i}, 1024 + i, i * 7919);
+            segments[i] = Frames.decode(frames[i]);
+        }
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long now = T0;
+        for (int i = 0; i < 400_000; i++) { // warm-up: C2 compiles the path
+            quiet.onSyn(frames[i & (n - 1)], segments[i & (n - 1)], now += 1_000);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 400_000; i++) {
+            quiet.onSyn(frames[i & (n - 1)], segments[i & (n - 1)], now += 1_000);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sentCount[0]).isPositive();
+        assertThat(allocated).as("bytes allocated answering 400,000 SYNs").isLessThan(4096);
+    }
+
+    @Test
+    void aSynBeforeTheKernelHasTheVerificationIsChallengedAgainNotLost() throws Exception {
+        // An nft that starts slowly (0.5 s): the verification is queued but not in the kernel yet.
+        List<String> slow = new ArrayList<>(List.of("sh", "-c", "sleep 0.5; exec \"$@\"", "nft"));
+        slow.addAll(NS.nftCommand());
+        start("reset", "", slow);
+        byte[] client = {(byte) 198, 18, 0, 8};
+        int isn = 5000;
+        onSyn(syn(client, 43_000, isn), T0);
+        int cookie = Frames.decode(sent.get(0)).seq();
+        onReply(segment(client, 43_000, TcpSegment.ACK, isn + 1, cookie + 1), T0 + 1_000_000);
+        assertThat(mitigation.verifiedNow()).isEqualTo(1);
+
+        // The client reconnects at once (the reset), before nft applied the verified element: its
+        // SYN was dropped in the kernel, so it gets a retry SYN-ACK, for a quick retransmission.
+        onSyn(syn(client, 43_001, 9000), T0 + 1_500_000);
+        assertThat(sent).hasSize(3); // SYN-ACK, RST, and the retry SYN-ACK
+        TcpSegment again = Frames.decode(sent.get(2));
+        assertThat(again.flags()).isEqualTo(TcpSegment.SYN | TcpSegment.ACK);
+        assertThat(again.ack()).as("a retry SYN-ACK: its ACK is not isn + 1").isNotEqualTo(9001);
+        assertThat(mitigation.responderCounters()).containsEntry("pending_rechallenged", 1L);
+
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        onSyn(syn(client, 43_001, 9000), T0 + 20_000_000);
+        assertThat(sent).as("once the kernel has it, its SYNs pass").hasSize(3);
     }
 }
