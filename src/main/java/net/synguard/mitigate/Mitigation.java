@@ -51,22 +51,6 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     /** Linux's cookie counter period ({@code TCP_SYNCOOKIE_PERIOD}); a cookie lives two. */
     static final long COOKIE_PERIOD_NS = 60_000_000_000L;
 
-    /** Responder counters, all capture threads together. */
-    static final class Counters {
-        final LongAdder synAcksSent = new LongAdder();
-        final LongAdder retrySynAcks = new LongAdder();
-        final LongAdder resetSynAcks = new LongAdder();
-        final LongAdder resetsSent = new LongAdder();
-        final LongAdder notAnswerable = new LongAdder();
-        final LongAdder ownSource = new LongAdder();
-        final LongAdder backedOff = new LongAdder();
-        final LongAdder rateLimited = new LongAdder();
-        final LongAdder sendFailed = new LongAdder();
-        final LongAdder badCookies = new LongAdder();
-        final LongAdder sourcesVerified = new LongAdder();
-        final LongAdder pendingRechallenged = new LongAdder();
-    }
-
     private final MitigationConfig cfg;
     private final List<ProtectedService> protect;
     private final int ipv4PrefixLength;
@@ -78,7 +62,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     private final OwnAddresses own = new OwnAddresses();
     private final NftController nft;
     private final KernelPlaybook playbook;
-    private final Counters counters = new Counters();
+    private final ResponderCounters counters = new ResponderCounters();
     private final ScheduledExecutorService worker;
     private final LongAdder purged = new LongAdder();
     private final SourceBlocks blocks;
@@ -274,7 +258,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         return own;
     }
 
-    Counters counters() {
+    ResponderCounters counters() {
         return counters;
     }
 
@@ -515,20 +499,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
 
     /** Responder counters by name (metric suffix), in a stable order. */
     public Map<String, Long> responderCounters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("synacks_sent", counters.synAcksSent.sum());
-        m.put("retry_synacks", counters.retrySynAcks.sum());
-        m.put("reset_synacks", counters.resetSynAcks.sum());
-        m.put("resets_sent", counters.resetsSent.sum());
-        m.put("sources_verified", counters.sourcesVerified.sum());
-        m.put("bad_cookies", counters.badCookies.sum());
-        m.put("pending_rechallenged", counters.pendingRechallenged.sum());
-        m.put("rate_limited", counters.rateLimited.sum());
-        m.put("backed_off", counters.backedOff.sum());
-        m.put("not_answerable", counters.notAnswerable.sum());
-        m.put("own_source", counters.ownSource.sum());
-        m.put("send_failed", counters.sendFailed.sum());
-        return m;
+        return counters.byName();
     }
 
     public NftController nft() {

@@ -52,7 +52,7 @@ public final class Responder {
     private final long backoffNs;
     private final SourceKey probe = new SourceKey(0, 0);
     private final byte[] out = new byte[SynAckBuilder.MAX_FRAME_LENGTH];
-    private final Mitigation.Counters counters;
+    private final ResponderCounters counters;
 
     Responder(Mitigation mitigation, int linkType, FrameSender sender) {
         this.mitigation = mitigation;
