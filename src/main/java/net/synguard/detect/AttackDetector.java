@@ -193,8 +193,12 @@ public final class AttackDetector {
         DestinationStats d = a.target;
         if (nowNs - a.lastTickNs >= MIN_TICK_NS) {
             double rate = (d.syns() - a.lastTickSyns) * 1e9 / (nowNs - a.lastTickNs);
+            // Under enforcement the flood's SYNs are dropped before the kernel and not tracked as
+            // half-open, so a half-open attack stays loud on its arrivals alone.
             boolean loud = rate >= endSynRate
-                    || (!a.trigger.equals(TRIGGER_RATE) && d.halfOpen() >= endHalfOpen && rate >= endHalfOpenArrivals);
+                    || (!a.trigger.equals(TRIGGER_RATE)
+                            && rate >= endHalfOpenArrivals
+                            && (d.halfOpen() >= endHalfOpen || listener.enforcing(d.hi(), d.lo())));
             if (loud) {
                 a.lastLoudNs = nowNs;
             }

@@ -16,6 +16,15 @@ public interface AttackListener {
     /** A periodic update of an attack in progress, with its fresh classification. */
     default void updated(String attackId, long hi, long lo, Verdict verdict, long nowNs) {}
 
+    /**
+     * Whether SYNs to {@code (hi, lo)} from unverified sources are being dropped before the kernel
+     * queues them: they are then not tracked as half-open, so a half-open attack's loudness is its
+     * SYN arrivals alone.
+     */
+    default boolean enforcing(long hi, long lo) {
+        return false;
+    }
+
     /** The attack ended ({@code attack_ended} was just written). */
     default void ended(String attackId, long hi, long lo, long nowNs) {}
 

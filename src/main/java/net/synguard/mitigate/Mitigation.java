@@ -293,6 +293,11 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     }
 
     @Override
+    public boolean enforcing(long hi, long lo) {
+        return !detached && target(hi, lo) != null;
+    }
+
+    @Override
     public synchronized void updated(String attackId, long hi, long lo, Verdict verdict, long nowNs) {
         if (detached) {
             return;

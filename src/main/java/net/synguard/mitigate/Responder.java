@@ -72,11 +72,16 @@ public final class Responder {
         this.counters = mitigation.counters();
     }
 
-    /** A SYN to a protected service; {@code frame} is the captured frame {@code syn} was decoded from. */
-    public void onSyn(byte[] frame, TcpSegment syn, long nowNs) {
+    /**
+     * A SYN to a protected service; {@code frame} is the captured frame {@code syn} was decoded
+     * from. Returns whether the table drops it before the kernel sees it (its target is under
+     * enforcement and its source is not verified there yet): such a SYN never becomes half-open
+     * in the kernel, and the caller does not track it as if it did.
+     */
+    public boolean onSyn(byte[] frame, TcpSegment syn, long nowNs) {
         ActiveTarget target = mitigation.target(syn.dstHi(), syn.dstLo());
         if (target == null) {
-            return;
+            return false;
         }
         long sHi = syn.srcHi();
         long sLo = syn.srcLo();
@@ -84,7 +89,7 @@ public final class Responder {
         if (verifiedAt != VerifiedSources.NOT_VERIFIED) {
             if (mitigation.inKernel(verifiedAt) || WallClock.monotonicNs() - verifiedAt > PENDING_MAX_NS) {
                 target.synsPassed.increment();
-                return;
+                return false;
             }
             // Verified a moment ago, but the verified set in the kernel does not have it yet, so this
             // SYN was dropped (a reset-handoff client reconnects within a millisecond of its ACK).
@@ -92,9 +97,17 @@ public final class Responder {
             // after TCP_TIMEOUT_MIN, while the SYN has not been retransmitted yet), by when the set
             // has the source, instead of after its 1 s RTO.
             pendingRetry(frame, syn, target, nowNs);
-            return;
+            return true;
         }
         target.synsDropped.increment();
+        answer(frame, syn, target, nowNs);
+        return true;
+    }
+
+    /** Challenges an unverified source, within the rules and caps above. */
+    private void answer(byte[] frame, TcpSegment syn, ActiveTarget target, long nowNs) {
+        long sHi = syn.srcHi();
+        long sLo = syn.srcLo();
         if (!SynAckBuilder.answerable(syn, frame) || !SynAckBuilder.supports(builder.linkType())) {
             counters.notAnswerable.increment();
             return;

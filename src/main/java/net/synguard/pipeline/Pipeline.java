@@ -113,11 +113,13 @@ public final class Pipeline implements FrameHandler {
                 return;
             }
             DestinationStats d = pressure.onSyn(seg.srcHi(), seg.srcLo(), seg.dstHi(), seg.dstLo(), seg.dstPort(), now);
-            tracker.onSegment(seg, now);
-            detector.onSyn(d, now);
-            if (responder != null) {
-                responder.onSyn(frame, seg, now);
+            // A SYN the table drops never reaches the kernel's queue: it is answered (or not) by
+            // the responder, counted by pressure and detection, but not tracked as half-open.
+            boolean dropped = responder != null && responder.onSyn(frame, seg, now);
+            if (!dropped) {
+                tracker.onSegment(seg, now);
             }
+            detector.onSyn(d, now);
             return;
         }
         if (seg.isSynAck()) {
