@@ -3,6 +3,7 @@ package net.synguard.mitigate;
 import net.synguard.capture.FrameSender;
 import net.synguard.config.MitigationConfig.Handoff;
 import net.synguard.decode.TcpSegment;
+import net.synguard.pressure.AddressKey;
 import net.synguard.time.WallClock;
 
 /**
@@ -50,7 +51,7 @@ public final class Responder {
     private final RateCaps caps;
     private final int unansweredLimit;
     private final long backoffNs;
-    private final SourceKey probe = new SourceKey(0, 0);
+    private final AddressKey probe = new AddressKey(0, 0);
     private final byte[] out = new byte[SynAckBuilder.MAX_FRAME_LENGTH];
     private final ResponderCounters counters;
 

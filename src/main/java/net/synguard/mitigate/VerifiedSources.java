@@ -3,6 +3,7 @@ package net.synguard.mitigate;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import net.synguard.pressure.AddressKey;
 
 /**
  * Sources that answered a SYN cookie (DESIGN.md, "Mitigation"), each remembered for the verified
@@ -19,7 +20,7 @@ public final class VerifiedSources {
     static final long NOT_VERIFIED = Long.MIN_VALUE;
 
     // The value: the monotonic time of the last verification, to tell whether nft has it yet.
-    private final Cache<SourceKey, Long> cache;
+    private final Cache<AddressKey, Long> cache;
 
     public VerifiedSources(Duration timeout) {
         this.cache = Caffeine.newBuilder()
@@ -33,14 +34,14 @@ public final class VerifiedSources {
      * When {@code (hi, lo)} was last verified (monotonic ns), or {@link #NOT_VERIFIED}; {@code
      * probe} is the calling thread's own key.
      */
-    long verifiedAt(long hi, long lo, SourceKey probe) {
+    long verifiedAt(long hi, long lo, AddressKey probe) {
         Long at = cache.getIfPresent(probe.set(hi, lo));
         return at == null ? NOT_VERIFIED : at;
     }
 
     /** Public form for tests and status (allocates a key). */
     public boolean contains(long hi, long lo) {
-        return cache.getIfPresent(new SourceKey(hi, lo)) != null;
+        return cache.getIfPresent(new AddressKey(hi, lo)) != null;
     }
 
     /**
@@ -48,7 +49,7 @@ public final class VerifiedSources {
      * was not verified before.
      */
     public boolean add(long hi, long lo, long monotonicNs) {
-        return cache.asMap().put(new SourceKey(hi, lo), monotonicNs) == null;
+        return cache.asMap().put(new AddressKey(hi, lo), monotonicNs) == null;
     }
 
     public long size() {

@@ -3,33 +3,34 @@ package net.synguard.pressure;
 /**
  * A 128-bit address (or prefix) as a Caffeine key. Keys stored in a cache are never changed; the
  * one probe instance per table is re-pointed for each lookup so that a hit allocates nothing, and
- * is copied with {@link #copy} only when an entry is inserted.
+ * is copied with {@link #copy} only when an entry is inserted. Also the key of the mitigation's
+ * verified sources.
  */
-final class AddressKey {
+public final class AddressKey {
     private long hi;
     private long lo;
 
-    AddressKey(long hi, long lo) {
+    public AddressKey(long hi, long lo) {
         this.hi = hi;
         this.lo = lo;
     }
 
     /** Re-points a probe key; never call on a key that a cache holds. */
-    AddressKey set(long newHi, long newLo) {
+    public AddressKey set(long newHi, long newLo) {
         this.hi = newHi;
         this.lo = newLo;
         return this;
     }
 
-    AddressKey copy() {
+    public AddressKey copy() {
         return new AddressKey(hi, lo);
     }
 
-    long hi() {
+    public long hi() {
         return hi;
     }
 
-    long lo() {
+    public long lo() {
         return lo;
     }
 

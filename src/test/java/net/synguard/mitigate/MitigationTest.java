@@ -2,10 +2,7 @@ package net.synguard.mitigate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import net.synguard.alert.JsonLine;
 import net.synguard.config.ConfigLoader;
@@ -13,46 +10,16 @@ import net.synguard.config.SynguardConfig;
 import net.synguard.decode.Address;
 import net.synguard.detect.Classification;
 import net.synguard.detect.Verdict;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mitigation driven by attack starts and ends, against a real nft in a namespace: mode auto turns
  * enforcement on and off with the attack, few-source floods get their sources blocked and
  * unblocked, and attack_ended says what was done.
  */
-@EnabledIf("net.synguard.mitigate.NetnsNft#available")
-class MitigationTest {
-    private static final NetnsNft NS = new NetnsNft();
+class MitigationTest extends NetnsMitigationTestBase {
     private static final Address TARGET = Address.parse("192.0.2.10");
     private static final long NOW = 1_700_000_000_000_000_000L;
-
-    @TempDir
-    Path dir;
-
-    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
-    private Mitigation mitigation;
-
-    @BeforeAll
-    static void namespace() {
-        NS.create();
-    }
-
-    @AfterAll
-    static void removeNamespace() {
-        NS.delete();
-    }
-
-    @AfterEach
-    void close() {
-        if (mitigation != null) {
-            mitigation.close();
-        }
-    }
 
     private void start(String mode, String extra) throws Exception {
         String nft = String.join(

@@ -3,7 +3,6 @@ package net.synguard.mitigate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,48 +13,19 @@ import net.synguard.config.SynguardConfig;
 import net.synguard.decode.Address;
 import net.synguard.decode.FrameBuilder;
 import net.synguard.decode.TcpSegment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The responder with a real mitigation behind it: real nft in a namespace (the verified set is
  * checked in the kernel), real cookie keys in a state directory; frames from the project's builder,
  * answers decoded with the project's decoder and their checksums verified independently.
  */
-@EnabledIf("net.synguard.mitigate.NetnsNft#available")
-class ResponderTest {
-    private static final NetnsNft NS = new NetnsNft();
+class ResponderTest extends NetnsMitigationTestBase {
     private static final byte[] SERVER = {(byte) 192, 0, 2, 10};
     private static final long T0 = 1_700_000_000_000_000_000L;
 
-    @TempDir
-    Path dir;
-
     private final List<byte[]> sent = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
-    private Mitigation mitigation;
     private Responder responder;
-
-    @BeforeAll
-    static void namespace() {
-        NS.create();
-    }
-
-    @AfterAll
-    static void removeNamespace() {
-        NS.delete();
-    }
-
-    @AfterEach
-    void close() {
-        if (mitigation != null) {
-            mitigation.close();
-        }
-    }
 
     private void start(String handoff, String extra) throws Exception {
         start(handoff, extra, NS.nftCommand());
