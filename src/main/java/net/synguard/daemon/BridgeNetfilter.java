@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import net.synguard.kernel.Sysctls;
 
 /**
  * A trap worth a warning at start: when a capture interface is a Linux bridge and bridge netfilter
@@ -38,7 +39,7 @@ final class BridgeNetfilter {
 
     private static boolean enabled(Path sysctl) {
         try {
-            return Files.readString(sysctl).strip().equals("1");
+            return Sysctls.read(sysctl).equals("1");
         } catch (IOException e) {
             return false;
         }

@@ -1,7 +1,6 @@
 package net.synguard.mitigate;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import net.synguard.kernel.Sysctls;
 
 /**
  * The optional kernel playbook while an attack is mitigated (DESIGN.md, "Mitigation"): each
@@ -129,7 +129,7 @@ public final class KernelPlaybook {
             String target = Integer.toString(step.value());
             String before;
             try {
-                before = read(step.file());
+                before = Sysctls.read(step.file());
             } catch (IOException e) {
                 out.add(new SysctlChange(step.name(), null, null, "cannot read " + step.file() + ": " + reason(e)));
                 continue;
@@ -174,7 +174,7 @@ public final class KernelPlaybook {
             Step step = d.step();
             String current;
             try {
-                current = read(step.file());
+                current = Sysctls.read(step.file());
             } catch (IOException e) {
                 out.add(new SysctlChange(
                         step.name(),
@@ -215,23 +215,10 @@ public final class KernelPlaybook {
         return out;
     }
 
-    /**
-     * The file's text without surrounding white space (the kernel ends it with a newline). Not
-     * {@code Files.readString}: for a file of size 0, as every /proc/sys file is, it reads one
-     * byte, then asks for the rest at offset 1, where a sysctl reads as empty (kernel/sysctl.c,
-     * proc_dointvec and friends: a read at a nonzero offset returns nothing), so "2048" would read
-     * as "2". {@code readAllBytes} of a stream asks for 16 KiB at offset 0: the whole value.
-     */
-    static String read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
-        }
-    }
-
     /** What the file holds after a write; the written value itself when it cannot be read back. */
     private static String readBack(Path file, String written) {
         try {
-            return read(file);
+            return Sysctls.read(file);
         } catch (IOException e) {
             return written;
         }

@@ -2,6 +2,7 @@ package net.synguard.mitigate;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import net.synguard.kernel.Sysctls;
 
 /**
  * What the kernel's synproxy announces in its cookie SYN-ACKs for the kernel-synproxy engine
@@ -65,7 +66,7 @@ public record SynproxyOptions(int mss4, int mss6, int wscale) {
     /** The last number of a sysctl file ("4096 131072 33554432"), or -1 when it cannot be read. */
     private static long lastField(Path file) {
         try {
-            String[] f = KernelPlaybook.read(file).split("\\s+");
+            String[] f = Sysctls.read(file).split("\\s+");
             return Long.parseLong(f[f.length - 1]);
         } catch (IOException | NumberFormatException e) {
             return -1;
