@@ -76,7 +76,11 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     // Guarded by this.
     private final Map<Address, ActiveTarget> targets = new LinkedHashMap<>();
     private final Map<Address, Set<String>> attacksOn = new HashMap<>();
-    private final Map<String, long[]> baselines = new HashMap<>();
+    /** An attack's target under mitigation and its counters when the attack started. */
+    private record Baseline(
+            ActiveTarget target, long synAcksSent, long sourcesVerified, long synsDropped, long sourcesBlocked) {}
+
+    private final Map<String, Baseline> baselines = new HashMap<>();
     private long mitigations;
     private int housekeepingRuns;
 
@@ -287,7 +291,7 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         if (t != null) {
             baselines.put(
                     attackId,
-                    new long[] {t.synAcksSent(), t.sourcesVerified(), t.synsDropped(), blocks.blockedTotal()});
+                    new Baseline(t, t.synAcksSent(), t.sourcesVerified(), t.synsDropped(), blocks.blockedTotal()));
         }
         blocks.onVerdict(attackId, verdict, nowNs, enforcing);
     }
@@ -324,28 +328,22 @@ public final class Mitigation implements AttackListener, NftController.Listener,
 
     @Override
     public synchronized void addTo(String attackId, JsonLine j) {
-        long[] base = baselines.get(attackId);
-        Address target = null;
-        for (Map.Entry<Address, Set<String>> e : attacksOn.entrySet()) {
-            if (e.getValue().contains(attackId)) {
-                target = e.getKey();
-            }
-        }
-        ActiveTarget t = target == null ? null : targets.get(target);
-        if (t == null || base == null) {
+        Baseline base = baselines.get(attackId);
+        if (base == null) {
             j.field("mode", cfg.mode() == Mode.OFF ? "monitor" : "none")
                     .field("cookies_sent", 0)
                     .field("sources_verified", 0)
                     .field("syns_dropped", 0);
             return;
         }
+        ActiveTarget t = base.target();
         j.field("mode", cfg.mode().configName())
                 .field("engine", cfg.engine().configName())
                 .field("handoff", cfg.handoff().configName())
-                .field("cookies_sent", t.synAcksSent() - base[0])
-                .field("sources_verified", t.sourcesVerified() - base[1])
-                .field("syns_dropped", t.synsDropped() - base[2])
-                .field("sources_blocked", blocks.blockedTotal() - base[3]);
+                .field("cookies_sent", t.synAcksSent() - base.synAcksSent())
+                .field("sources_verified", t.sourcesVerified() - base.sourcesVerified())
+                .field("syns_dropped", t.synsDropped() - base.synsDropped())
+                .field("sources_blocked", blocks.blockedTotal() - base.sourcesBlocked());
     }
 
     /** Starts enforcement for the protected services at {@code target}; null id: mode always. */

@@ -41,6 +41,8 @@ public final class Responder {
      * verified-set update; after that (nft hung or slow), they pass as verified.
      */
     static final long PENDING_MAX_NS = 1_000_000_000L;
+    /** {@link #writeRetry}'s answer when this SYN must get the classic cookie instead. */
+    private static final int USE_RESET = -2;
 
     private final Mitigation mitigation;
     private final CookieCodec codec;
@@ -109,7 +111,8 @@ public final class Responder {
     private void answer(byte[] frame, TcpSegment syn, ActiveTarget target, long nowNs) {
         long sHi = syn.srcHi();
         long sLo = syn.srcLo();
-        if (!SynAckBuilder.answerable(syn, frame) || !SynAckBuilder.supports(builder.linkType())) {
+        // (The link type was checked once: Mitigation.responder makes responders for Ethernet only.)
+        if (!SynAckBuilder.answerable(syn, frame)) {
             counters.notAnswerable.increment();
             return;
         }
@@ -131,21 +134,10 @@ public final class Responder {
             case RESET -> false;
             case AUTO -> !challenges.retryIgnored(slot, nowNs, AUTO_FALLBACK_WINDOW_NS);
         };
-        int length = -1;
-        if (retry) {
-            int cookie = codec.encodeRetry(
-                    sHi, sLo, syn.dstHi(), syn.dstLo(), syn.srcPort(), syn.dstPort(), syn.mss(), nowNs);
-            if (cookie == syn.seq() + 1) {
-                // The one ACK number the client would accept (2^-32): answer this SYN classically.
-                retry = false;
-            } else {
-                length = builder.synAck(frame, syn, cookie, cookie, WINDOW, mssOf(syn), out);
-            }
-        }
-        if (!retry) {
-            int cookie = codec.encode(
-                    sHi, sLo, syn.dstHi(), syn.dstLo(), syn.srcPort(), syn.dstPort(), syn.seq(), syn.mss(), nowNs);
-            length = builder.synAck(frame, syn, cookie, syn.seq() + 1, WINDOW, mssOf(syn), out);
+        int length = retry ? writeRetry(frame, syn, nowNs) : USE_RESET;
+        if (length == USE_RESET) {
+            retry = false;
+            length = writeReset(frame, syn, nowNs);
         }
         if (length < 0) {
             counters.notAnswerable.increment();
@@ -162,22 +154,44 @@ public final class Responder {
     }
 
     private void pendingRetry(byte[] frame, TcpSegment syn, ActiveTarget target, long nowNs) {
-        long sHi = syn.srcHi();
-        long sLo = syn.srcLo();
-        if (!SynAckBuilder.answerable(syn, frame) || !caps.tryAcquire(sHi, sLo, nowNs)) {
+        if (!SynAckBuilder.answerable(syn, frame) || !caps.tryAcquire(syn.srcHi(), syn.srcLo(), nowNs)) {
             return;
         }
-        int cookie =
-                codec.encodeRetry(sHi, sLo, syn.dstHi(), syn.dstLo(), syn.srcPort(), syn.dstPort(), syn.mss(), nowNs);
-        if (cookie == syn.seq() + 1) {
-            return;
-        }
-        int length = builder.synAck(frame, syn, cookie, cookie, WINDOW, mssOf(syn), out);
+        int length = writeRetry(frame, syn, nowNs);
         if (length > 0 && sender.send(out, length)) {
             counters.pendingRechallenged.increment();
             counters.synAcksSent.increment();
             target.synAcksSent.increment();
         }
+    }
+
+    /**
+     * Writes the retry SYN-ACK (ACK = cookie) into {@code out}: its length, {@link #USE_RESET} when
+     * the cookie is the one ACK number the client would accept ({@code isn + 1}, 2^-32), or a
+     * negative value when the frame cannot be answered.
+     */
+    private int writeRetry(byte[] frame, TcpSegment syn, long nowNs) {
+        int cookie = codec.encodeRetry(
+                syn.srcHi(), syn.srcLo(), syn.dstHi(), syn.dstLo(), syn.srcPort(), syn.dstPort(), syn.mss(), nowNs);
+        if (cookie == syn.seq() + 1) {
+            return USE_RESET;
+        }
+        return builder.synAck(frame, syn, cookie, cookie, WINDOW, mssOf(syn), out);
+    }
+
+    /** Writes the classic cookie SYN-ACK (SEQ = cookie, ACK = isn + 1) into {@code out}. */
+    private int writeReset(byte[] frame, TcpSegment syn, long nowNs) {
+        int cookie = codec.encode(
+                syn.srcHi(),
+                syn.srcLo(),
+                syn.dstHi(),
+                syn.dstLo(),
+                syn.srcPort(),
+                syn.dstPort(),
+                syn.seq(),
+                syn.mss(),
+                nowNs);
+        return builder.synAck(frame, syn, cookie, syn.seq() + 1, WINDOW, mssOf(syn), out);
     }
 
     /**
