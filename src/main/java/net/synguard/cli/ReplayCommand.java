@@ -50,6 +50,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Slf4jAlertSink sink = new Slf4jAlertSink();
         long startNs = System.nanoTime();
+        long startCpuNs = ReplaySummary.threadCpuNs();
         try (PacketSource source =
                 CaptureFiles.open(capture, cfg.capture().engine(), n -> err.println("synguard: " + n))) {
             Pipeline pipeline = new Pipeline(cfg, source.linkType(), sink);
@@ -63,7 +64,14 @@ final class ReplayCommand implements Callable<Integer> {
             }
             pipeline.finish();
             AlertOutput.close();
-            ReplaySummary.print(err, capture, source.describe(), pipeline, sink, System.nanoTime() - startNs);
+            ReplaySummary.print(
+                    err,
+                    capture,
+                    source.describe(),
+                    pipeline,
+                    sink,
+                    System.nanoTime() - startNs,
+                    ReplaySummary.threadCpuNs() - startCpuNs);
             return code;
         } catch (CaptureException e) {
             err.println("synguard: " + e.getMessage());
