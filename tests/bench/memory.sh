@@ -208,10 +208,11 @@ replay_run() { # TAG REPEAT
 
 footprint() {
     local cpfile="$root/target/jmh-test-classpath.txt" opts
-    (cd "$root" && mvn -B -q -DskipTests test-compile </dev/null) || die "test-compile failed"
+    # Maven's output to stderr: stdout is the tables.
+    (cd "$root" && mvn -B -q -DskipTests test-compile </dev/null >&2) || die "test-compile failed"
     if [[ ! -s "$cpfile" || "$root/pom.xml" -nt "$cpfile" ]]; then
         (cd "$root" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=test \
-            </dev/null) || die "dependency:build-classpath failed"
+            </dev/null >&2) || die "dependency:build-classpath failed"
     fi
     # The unit's heap flags but a larger -Xmx: the measurement holds a pipeline, a full source
     # cache and a tracker at once. Same GC (G1), same compressed pointers (any -Xmx < 32 GiB).
@@ -255,7 +256,7 @@ live_run() { # MODE (detect|churn|mitigate)
     pid=$!
     lab_register_pid "$pid"
     for ((i = 0; i < 300; i++)); do
-        grep -q "capturing on $LAB_IF" "$dir/daemon.log" && break
+        grep -q "capturing on $LAB_IF" "$dir/daemon.log" 2>/dev/null && break
         _lab_alive "$pid" || { tail -n 30 "$dir/daemon.log" >&2; die "synguard exited during start-up"; }
         sleep 0.1
     done
@@ -293,6 +294,11 @@ live_run() { # MODE (detect|churn|mitigate)
     mem="$(proc_mem "$pid")"
     read -r rss hwm <<<"$mem"
     jcmd "$pid" VM.native_memory summary scale=MB >"$dir/nmt.txt" 2>&1 || true
+    # libpcap's TPACKET ring is a mapping of the packet socket: its resident part is in the RSS but
+    # outside the JVM's account.
+    local ring_kb
+    ring_kb="$(awk '$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { name = $6 } /^Rss:/ && name ~ /^socket:/ { s += $2 }
+        END { print s + 0 }' "/proc/$pid/smaps" 2>/dev/null || echo 0)"
     ip netns exec "$LAB_SRV" curl -s --max-time 3 "http://127.0.0.1:9479/metrics" >"$dir/metrics.txt" 2>/dev/null || true
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 200; i++)); do _lab_alive "$pid" || break; sleep 0.1; done
@@ -310,7 +316,7 @@ live_run() { # MODE (detect|churn|mitigate)
     sources="$(awk '$1 ~ /^synguard_sources_tracked/ { s += $2 } END { printf "%.0f", s }' "$dir/metrics.txt")"
     half="$(awk '$1 ~ /^synguard_half_open\{/ { s += $2 } END { printf "%.0f", s }' "$dir/metrics.txt")"
     evicted="$(awk '$1 ~ /^synguard_half_open_evicted/ { s += $2 } END { printf "%.0f", s }' "$dir/metrics.txt")"
-    live_rows+=("| $mode | $sent in ${secs_total} s ($rate/s) | $captured | $(mib_of_kb "$start_rss") | $(mib_of_kb "${mid_rss:-0}") | $(mib_of_kb "$rss") | $(mib_of_kb "$hwm") | $nmt | ${a1:-?} | ${a2:-?} | $young / $full / $conc | $sources | $half / $evicted |")
+    live_rows+=("| $mode | $sent in ${secs_total} s ($rate/s) | $captured | $(mib_of_kb "$start_rss") | $(mib_of_kb "${mid_rss:-0}") | $(mib_of_kb "$rss") | $(mib_of_kb "$hwm") | $nmt | $(mib_of_kb "$ring_kb") | ${a1:-?} | ${a2:-?} | $young / $full / $conc | $sources | $half / $evicted |")
     check_line "live $mode: peak RSS $(mib_of_kb "$hwm") MiB < $budget_mib MiB" "$((hwm < budget_mib * 1024 ? 1 : 0))"
     if [[ -n "${a1:-}" && -n "${a2:-}" ]]; then
         check_line "live $mode: heap after full GC ${a1} MiB (half-time) -> ${a2} MiB (end), growth <= max(8 MiB, 5%)" \
@@ -354,6 +360,7 @@ fi
 if want footprint; then
     echo
     echo "Heap per entry (net.synguard.bench.MemoryFootprint, heap used after full GCs):"
+    echo
     grep '^|' "$out/footprint.txt"
     echo
     grep '^JVM:' "$out/footprint.txt" || true
@@ -362,8 +369,8 @@ if [[ ${#live_rows[@]} -gt 0 ]]; then
     echo
     echo "Live, namespace lab: the daemon as the unit starts it on br0; trafgen -P1 IPv6 SYNs from random sources of $LAB_SPOOF_NET6 (detect, mitigate: 80 random bits, all distinct; churn: a pool of 2^19 that repeat) for up to ${live_seconds} s; RSS sampled every second; full GCs forced at half-time and after the flood; JVM committed memory from NativeMemoryTracking at the end:"
     echo
-    echo "| mode | SYNs sent | frames captured | RSS at start (MiB) | RSS at half-time | RSS at end | peak RSS | JVM committed heap / rest (MiB) | heap after GC half-time (MiB) | heap after GC end (MiB) | GCs young / full / concurrent | sources tracked | half-open / evicted |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| mode | SYNs sent | frames captured | RSS at start (MiB) | RSS at half-time | RSS at end | peak RSS | JVM committed heap / rest (MiB) | capture ring resident (MiB) | heap after GC half-time (MiB) | heap after GC end (MiB) | GCs young / full / concurrent | sources tracked | half-open / evicted |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${live_rows[@]}"
 fi
 echo

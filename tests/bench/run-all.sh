@@ -41,7 +41,8 @@ timeout_s=3600
 stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
 out="$here/out"
 declare -A with=()
-args_line="$*"
+args_line="$(printf '%q ' "$@")"
+args_line="${args_line% }"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --only) only="$2"; shift 2 ;;
@@ -83,7 +84,8 @@ for r in rows:
     if ":" in name and not name.endswith("gc.alloc.rate.norm"):
         continue  # keep the score and B/op; rates, counts and times are in the log
     params = "".join(", %s=%s" % (k[6:], v) for k, v in r.items() if k.startswith("Param: ") and v)
-    print("| %s%s | %s | %s | %s | %s | %s |" % (name, params, r["Mode"], r["Samples"], r["Score"], r[err_key], r["Unit"]))
+    num = lambda v: v if v in ("", "NaN") else "%.3g" % float(v) if abs(float(v)) < 10 else "%.1f" % float(v)
+    print("| %s%s | %s | %s | %s | %s | %s |" % (name, params, r["Mode"], r["Samples"], num(r["Score"]), num(r[err_key]), r["Unit"]))
 PY
 }
 
