@@ -5,7 +5,7 @@
 #
 #   tests/bench/memory.sh [--parts "replay repeat footprint live"] [--syns N]
 #                         [--live-seconds S] [--live-modes "detect churn mitigate"]
-#                         [--budget-mib M] [--out DIR]
+#                         [--budget-mib M] [--java-opts "OPTS"] [--out DIR]
 #
 # Parts (default: all four):
 #   replay     a capture of --syns (10,000,000) SYNs, each from its own source
@@ -40,6 +40,9 @@
 # again near the end (replay: 80%; live: after the flood), and -Xlog:gc gives
 # the heap after each GC and the GC counts.
 #
+# --java-opts: JVM options after the unit's (a later -Xmx wins), for trying a
+# different heap or collector against the same floods.
+#
 # Output: markdown tables on stdout; samples, GC logs and summaries under --out
 # (default /tmp/synguard-memory-<date>). Checks (exit 1 if one fails, after the
 # tables): the peak RSS of every run is under --budget-mib; the heap after a
@@ -64,6 +67,7 @@ syns=10000000
 live_seconds=60
 live_modes="detect churn mitigate"
 budget_mib=512
+java_opts_extra=""
 out="/tmp/synguard-memory-$(date -u +%Y%m%dT%H%M%SZ)"
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -72,6 +76,7 @@ while [[ $# -gt 0 ]]; do
         --live-seconds) live_seconds="$2"; shift 2 ;;
         --live-modes) live_modes="$2"; shift 2 ;;
         --budget-mib) budget_mib="$2"; shift 2 ;;
+        --java-opts) java_opts_extra="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
@@ -102,7 +107,7 @@ unit_java_opts() {
     opts="${opts//\/etc\/synguard\/logback.xml/$root/config/logback.xml}"
     opts="${opts//\/var\/log\/synguard/$dir}"
     opts="${opts//%%/%}"
-    printf '%s -Xlog:gc:file=%s/gc.log:uptime,level,tags\n' "$opts" "$dir"
+    printf '%s%s -Xlog:gc:file=%s/gc.log:uptime,level,tags\n' "$opts" "${java_opts_extra:+ $java_opts_extra}" "$dir"
 }
 
 # "RSS_KB HWM_KB" of PID, or nothing once it is gone.
@@ -251,7 +256,7 @@ live_run() { # MODE (detect|churn|mitigate)
     # shellcheck disable=SC2086 # the unit's argument words
     # NativeMemoryTracking: the JVM's own account of its memory (heap, metaspace, code, GC, threads)
     # for the breakdown of the RSS; what is left of the RSS is outside the JVM (libpcap's ring).
-    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$LAB_UNIT_JAVA_OPTS -XX:NativeMemoryTracking=summary -Xlog:gc:file=$dir/gc.log:uptime,level,tags" \
+    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$LAB_UNIT_JAVA_OPTS${java_opts_extra:+ $java_opts_extra} -XX:NativeMemoryTracking=summary -Xlog:gc:file=$dir/gc.log:uptime,level,tags" \
         "$root/bin/synguard" $LAB_UNIT_ARGS >"$dir/daemon.log" 2>&1 </dev/null &
     pid=$!
     lab_register_pid "$pid"
@@ -348,7 +353,7 @@ if want live; then
 fi
 
 echo
-echo "### Memory (tests/bench/memory.sh, budget $budget_mib MiB resident)"
+echo "### Memory (tests/bench/memory.sh, budget $budget_mib MiB resident${java_opts_extra:+, extra JVM options: $java_opts_extra})"
 if [[ ${#replay_rows[@]} -gt 0 ]]; then
     echo
     echo "Replay with the unit's JVM options ($(sed -n 's/^Environment="SYNGUARD_JAVA_OPTS=\(-Xmx[^ ]*\).*/\1/p' "$root/systemd/synguard.service"), G1) and the default config; heap after the forced full GCs at 30% and 80% of the file:"

@@ -41,8 +41,11 @@ timeout_s=3600
 stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
 out="$here/out"
 declare -A with=()
-args_line="$(printf '%q ' "$@")"
-args_line="${args_line% }"
+args_line=""
+if [[ $# -gt 0 ]]; then
+    args_line="$(printf '%q ' "$@")"
+    args_line="${args_line% }"
+fi
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --only) only="$2"; shift 2 ;;
