@@ -35,10 +35,11 @@
 #              -XX:NativeMemoryTracking=summary: the JVM's committed memory
 #              (heap and the rest) is reported beside the RSS.
 # Replays are sampled every 0.5 s, the daemon every 1 s: VmRSS and VmHWM from
-# /proc/PID/status; `jcmd PID GC.run` (a full GC) is forced once the tables are
-# full (replay: 30% of the file read, from /proc/PID/io; live: half-time) and
-# again near the end (replay: 80%; live: after the flood), and -Xlog:gc gives
-# the heap after each GC and the GC counts.
+# /proc/PID/status; `jcmd PID GC.class_histogram` (a full GC, then the count of
+# live objects by class) runs once the tables are full (replay: 30% of the file
+# read, from /proc/PID/io; live: half-time) and again near the end (replay: 80%;
+# live: after the flood); -Xlog:gc gives the heap after each GC and the GC
+# counts, and the two histograms the classes that grew in between (stderr).
 #
 # --java-opts: JVM options after the unit's (a later -Xmx wins), for trying a
 # different heap or collector against the same floods.
