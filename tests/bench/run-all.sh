@@ -14,6 +14,8 @@
 #   jmh                 tests/bench/jmh.sh PipelineBenchmark with -prof gc: ns/op and B/op
 #   live-capture, responder-rate, gc-live
 #                       run when present (written separately)
+#   any other executable tests/bench/*.sh (e.g. forgery), in name order, after
+#   these (libraries that are sourced, not run, are not executable)
 # --with NAME=ARGS gives a script its arguments (word-split; repeatable), e.g.
 #   --with memory="--live-seconds 30" --with replay-throughput="--runs 1"
 # --only / --skip choose scripts by NAME. --timeout bounds each script (default
@@ -35,6 +37,11 @@ source "$here/../lib/common.sh"
 root="$(repo_root)"
 
 all=(replay-throughput memory jmh live-capture responder-rate gc-live)
+# Benchmark scripts added later run too, after the known ones.
+for f in "$here"/*.sh; do
+    n="$(basename "$f" .sh)"
+    [[ -x "$f" && "$n" != run-all && " ${all[*]} " != *" $n "* ]] && all+=("$n")
+done
 only=""
 skip=""
 timeout_s=3600
