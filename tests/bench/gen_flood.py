@@ -3,12 +3,22 @@
 
     tests/bench/gen_flood.py --out /tmp/flood.pcap [--syns 5000000] [--handshakes 5000]
                              [--rate 1000000] [--seed 1] [--start 1700000000]
+                             [--sources random|distinct] [--repeat 1] [--block 4096]
 
 Writes a classic pcap (nanosecond magic 0xa1b23c4d, little-endian, DLT_EN10MB)
 holding:
-  * --syns spoofed SYNs to 198.18.0.1:80 from sources drawn uniformly from the
-    whole IPv4 space (this file is only read, never sent), random source ports
-    and ISNs, MSS option, padded to the 60-byte Ethernet minimum;
+  * --syns spoofed SYNs to 198.18.0.1:80 from sources across the whole IPv4
+    space (this file is only read, never sent), random source ports and ISNs,
+    MSS option, padded to the 60-byte Ethernet minimum. Sources:
+      random    (default) drawn uniformly: some repeat (birthday), most do not;
+      distinct  source number j is (j * 0x9E3779B1 + seed offset) mod 2^32, a
+                bijection of the 32-bit space (an odd multiplier is invertible
+                mod 2^32), so up to 2^32 sources are all different and no table
+                is needed to prove it. With --repeat K each source sends K SYNs
+                (new port and ISN each: K connection attempts), in blocks of
+                --block sources: the block's SYNs, then the same sources again,
+                K times, so a source's next SYN comes --block SYNs after its
+                last (within any first-sight window); --syns / K sources in all;
   * --handshakes completed handshakes (SYN, SYN-ACK with ack = isn+1, ACK with
     ack = server isn+1) from 8 clients in 198.18.0.0/24, spread evenly through
     the flood.
@@ -101,8 +111,18 @@ def record(ts_ns, f):
     return REC_HDR.pack(ts_ns // 1_000_000_000, ts_ns % 1_000_000_000, len(f), len(f)) + f
 
 
-def write_capture(out, syns, handshakes, rate, seed, start_s):
+# The distinct-sources bijection: an odd multiplier (2^32 / golden ratio, as in
+# Knuth's multiplicative hashing) spreads consecutive source numbers over the
+# whole space and their /24 prefixes with them.
+DISTINCT_MUL = 0x9E3779B1
+
+
+def write_capture(out, syns, handshakes, rate, seed, start_s, distinct=False, repeat=1, block=4096):
     rnd = random.Random(seed)
+    # The offset comes from its own generator, so that the random mode's draws
+    # (and its bytes) are those of earlier versions.
+    offset = random.Random(seed ^ 0xD15C).getrandbits(32)
+    span = block * repeat
     total = syns + 3 * handshakes
     t0 = start_s * 1_000_000_000
 
@@ -164,7 +184,11 @@ def write_capture(out, syns, handshakes, rate, seed, start_s):
                 next_hs += 1
                 next_hs_at = int(every / 2 + next_hs * every)
 
-            src = getrandbits(32)
+            if distinct:
+                j = i // span * block + i % span % block
+                src = (j * DISTINCT_MUL + offset) & 0xFFFFFFFF
+            else:
+                src = getrandbits(32)
             sport = getrandbits(16)
             isn = getrandbits(32)
             s_hi, s_lo = src >> 16, src & 0xFFFF
@@ -206,16 +230,30 @@ def main(argv=None):
     ap.add_argument("--rate", type=positive_int, default=1_000_000, help="packets per second of packet time (default 1,000,000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--start", type=int, default=1_700_000_000, help="first timestamp, Unix seconds")
+    ap.add_argument("--sources", choices=("random", "distinct"), default="random",
+                    help="random: uniform draws (default); distinct: a permutation of the IPv4 space")
+    ap.add_argument("--repeat", type=positive_int, default=1,
+                    help="distinct only: SYNs per source (default 1)")
+    ap.add_argument("--block", type=positive_int, default=4096,
+                    help="distinct only: sources per block of repeats (default 4096)")
     a = ap.parse_args(argv)
+    distinct = a.sources == "distinct"
+    if a.repeat < 1 or a.block < 1:
+        ap.error("--repeat and --block must be >= 1")
+    if not distinct and a.repeat != 1:
+        ap.error("--repeat needs --sources distinct")
+    if distinct and (a.syns + a.repeat - 1) // a.repeat > 1 << 32:
+        ap.error("--sources distinct: at most 2^32 sources")
     if a.rate == 0:
         ap.error("--rate must be > 0")
     if a.handshakes and a.syns == 0:
         ap.error("--handshakes needs --syns > 0 to spread them through")
     began = time.monotonic()
-    n = write_capture(a.out, a.syns, a.handshakes, a.rate, a.seed, a.start)
+    n = write_capture(a.out, a.syns, a.handshakes, a.rate, a.seed, a.start, distinct, a.repeat, a.block)
     took = time.monotonic() - began
-    print("wrote %s: %d packets (%d SYN flood, %d handshakes) in %.1f s, %.2f M packets/s"
-          % (a.out, n, a.syns, a.handshakes, took, n / took / 1e6 if took else 0), file=sys.stderr)
+    what = "%d distinct sources x %d" % ((a.syns + a.repeat - 1) // a.repeat, a.repeat) if distinct else "random sources"
+    print("wrote %s: %d packets (%d SYN flood, %s; %d handshakes) in %.1f s, %.2f M packets/s"
+          % (a.out, n, a.syns, what, a.handshakes, took, n / took / 1e6 if took else 0), file=sys.stderr)
     return 0
 
 

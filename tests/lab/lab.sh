@@ -850,3 +850,79 @@ lab_synrecv_sampler_stop() {
         END { print m + 0, n + 0 }' "$LAB_SYNRECV_FILE")
     printf '%s %s\n' "$LAB_SYNRECV_MAX" "$LAB_SYNRECV_SAMPLES"
 }
+
+# ---------------------------------------------------------------- additions: spoofed IPv6 sources
+# (tests/bench/memory.sh). Additive: nothing above calls these, and lab_up is unchanged.
+#
+#   lab_spoof6_up                     route LAB_SPOOF_NET6 (2001:db8:ffff::/48) from the server to the
+#                                     attacker, which drops it at prerouting, as lab_up does for
+#                                     LAB_SPOOF_NET: the server's answers to spoofed IPv6 sources
+#                                     leave it (seen on br0) and die in the attacker, with no
+#                                     neighbour discovery (the attacker's entry is static) and no
+#                                     "no route" drops inside the server
+#   lab_flood6_bg_start COUNT SECONDS [DPORT] [SOURCE_BITS]
+#                                     trafgen -P1 in the background: IPv6 SYNs to [LAB_SRV_IP6]:DPORT
+#                                     (default 80), each from a random address of LAB_SPOOF_NET6, as
+#                                     fast as the lab goes; bounded by COUNT and by SECONDS (timeout);
+#                                     sets LAB_FLOOD_PID, so lab_flood_bg_stop stops and counts it.
+#                                     SOURCE_BITS 80 (default): 80 random bits, practically every
+#                                     source distinct; 17..24: a pool of 2^SOURCE_BITS sources
+#                                     (2001:db8:ffff::N, N = a counter byte cycling through
+#                                     2^(SOURCE_BITS-16) values, then 16 random bits), which repeat
+
+LAB_SPOOF_NET6=2001:db8:ffff::/48
+export LAB_SPOOF_NET6
+
+lab_spoof6_up() {
+    [[ "$LAB_UP" -eq 1 ]] || _lab_die "lab_spoof6_up: lab_up first"
+    ip -n "$LAB_SRV" -6 route replace "$LAB_SPOOF_NET6" via "$LAB_ATK_IP6" dev "$LAB_IF" ||
+        _lab_die "route $LAB_SPOOF_NET6 in the server ns failed"
+    # lab_up made table inet sglab with chain spoofed_in in the attacker: one more rule in it.
+    ip netns exec "$LAB_ATK" nft add rule inet sglab spoofed_in ip6 daddr "$LAB_SPOOF_NET6" counter drop ||
+        _lab_die "nft rule for $LAB_SPOOF_NET6 in $LAB_ATK failed"
+}
+
+# trafgen config: Ethernet, IPv6 (payload 24, TCP, hop limit 64), source 2001:db8:ffff: + 10 bytes
+# (SOURCE_BITS above), destination LAB_SRV_IP6; TCP SYN from a random port with a random ISN, MSS
+# 1440.
+_lab_trafgen6_cfg() {
+    local dport="$1" bits="$2" f smac dmac dst src
+    f="$LAB_DIR/syn6-$dport-$bits.trafgen"
+    if [[ "$bits" == 80 ]]; then
+        src="drnd(10)"
+    elif [[ "$bits" =~ ^[0-9]+$ && "$bits" -ge 17 && "$bits" -le 24 ]]; then
+        src="0, 0, 0, 0, 0, 0, 0, dinc(0, $(((1 << (bits - 16)) - 1))), drnd(2)"
+    else
+        _lab_die "SOURCE_BITS: 80, or 17..24 (got $bits)"
+    fi
+    dmac="$(echo "$LAB_SRV_MAC" | sed 's/^/0x/; s/:/, 0x/g')"
+    smac="$(echo "$LAB_ATK_MAC" | sed 's/^/0x/; s/:/, 0x/g')"
+    dst="$(python3 -c 'import ipaddress, sys; print(", ".join(str(b) for b in ipaddress.ip_address(sys.argv[1]).packed))' \
+        "$LAB_SRV_IP6")" || _lab_die "cannot parse $LAB_SRV_IP6"
+    cat >"$f" <<EOF6
+{
+  $dmac, $smac, 0x86, 0xdd,
+  0x60, 0x00, 0x00, 0x00, 0x00, 24, 6, 64,
+  0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, $src,
+  $dst,
+  drnd(2), $((dport >> 8)), $((dport & 255)), drnd(4), 0x00, 0x00, 0x00, 0x00,
+  0x60, 0x02, 0xfa, 0xf0, csumtcp6(14, 54), 0x00, 0x00,
+  0x02, 0x04, 0x05, 0xa0,
+}
+EOF6
+    printf '%s\n' "$f"
+}
+
+lab_flood6_bg_start() {
+    local count="${1:?lab_flood6_bg_start COUNT SECONDS [DPORT] [SOURCE_BITS]}" secs="${2:?}" dport="${3:-80}"
+    local bits="${4:-80}" cfg
+    command -v trafgen >/dev/null || _lab_die "trafgen (netsniff-ng) not installed"
+    [[ "$LAB_SPOOF_NET6" == 2001:db8:ffff::/48 ]] || _lab_die "the trafgen config writes 2001:db8:ffff::/48 sources"
+    [[ -z "${LAB_FLOOD_PID:-}" ]] || _lab_die "a background flood is already running (pid $LAB_FLOOD_PID)"
+    cfg="$(_lab_trafgen6_cfg "$dport" "$bits")"
+    LAB_FLOOD_TX0="$(lab_atk_tx)"
+    timeout -k 3 "$secs" ip netns exec "$LAB_ATK" trafgen -o "$LAB_ATK_IF" -c "$cfg" -n "$count" -P1 \
+        >"$LAB_DIR/trafgen6.out" 2>&1 </dev/null &
+    LAB_FLOOD_PID=$!
+    lab_register_pid "$LAB_FLOOD_PID"
+}
