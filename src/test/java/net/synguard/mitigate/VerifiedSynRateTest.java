@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class VerifiedSynRateTest {
     private static final long T0 = 1_700_000_000_000_000_000L;
-    private static final long SECOND = VerifiedSynRate.WINDOW_NS;
+    private static final long SECOND = VerifiedSynRate.TICK_NS * VerifiedSynRate.TICKS;
 
     @Test
     void theFirstSynOverTheLimitInAWindowIsReportedOnce() {
@@ -18,14 +18,48 @@ class VerifiedSynRateTest {
         assertThat(rate.overLimit(0, 7, T0 + 11)).as("once per window").isZero();
     }
 
+    /** A steady rate just under the limit, spread over each second, is never reported. */
     @Test
-    void aNewWindowStartsTheCountAgain() {
+    void aSteadyRateUnderTheLimitIsNeverReported() {
         VerifiedSynRate rate = new VerifiedSynRate(1024, 10, 1);
-        for (int w = 0; w < 5; w++) {
-            for (int i = 0; i < 10; i++) {
-                assertThat(rate.overLimit(0, 7, T0 + w * SECOND + i)).isZero();
-            }
+        for (int i = 0; i < 9 * 20; i++) {
+            assertThat(rate.overLimit(0, 7, T0 + i * SECOND / 9))
+                    .as("SYN %d", i)
+                    .isZero();
         }
+    }
+
+    /**
+     * A flood at 700/s that starts half-way through the window its source opened earlier is seen
+     * at about the limit (500), not at up to twice it as with fixed windows (the lab's 897).
+     */
+    @Test
+    void aFloodStartingLateInAWindowIsCaughtAtTheLimit() {
+        VerifiedSynRate rate = new VerifiedSynRate(1024, 500, 1);
+        assertThat(rate.overLimit(0, 7, T0)).isZero(); // the client's own connection
+        int syns = 0;
+        long reported = 0;
+        for (int i = 0; reported == 0 && i < 5000; i++) {
+            syns++;
+            reported = rate.overLimit(0, 7, T0 + SECOND / 2 + i * SECOND / 700);
+        }
+        assertThat(reported).isEqualTo(501);
+        // The client's SYN is more than a second old by then: 501 flood SYNs, all within 0.72 s.
+        assertThat(syns).isEqualTo(501);
+    }
+
+    /** SYNs older than a second stop counting, 100 ms at a time. */
+    @Test
+    void synsOlderThanASecondStopCounting() {
+        VerifiedSynRate rate = new VerifiedSynRate(1024, 100, 1);
+        for (int i = 0; i < 100; i++) {
+            assertThat(rate.overLimit(0, 7, T0 + i)).isZero(); // 100 in the first tick
+        }
+        // One second later the first tick is gone: another 100 are within the limit.
+        for (int i = 0; i < 100; i++) {
+            assertThat(rate.overLimit(0, 7, T0 + SECOND + i)).isZero();
+        }
+        assertThat(rate.overLimit(0, 7, T0 + SECOND + 100)).isEqualTo(101);
     }
 
     @Test
