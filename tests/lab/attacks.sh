@@ -43,6 +43,7 @@ _atk_srv() { ip netns exec "$LAB_SRV" "$@"; }
 atk_daemon_start() {
     local dir="${1:?atk_daemon_start DIR HANDOFF [LINES...]}" handoff="${2:?}" conf i
     shift 2
+    # shellcheck disable=SC2034 # read by the scripts that source this file (alerts.log is there)
     ATK_DAEMON_DIR="$dir"
     mkdir -p "$dir/state"
     conf="$dir/synguard.conf"

@@ -16,7 +16,8 @@ bytes) and the SYN-ACKs the server sent them (frames, bytes), and prints one lin
                     answers (the responder's retry SYN-ACK carries a cookie there instead)
   max_per_s         most SYN-ACKs to the clients in any one-second sliding window
   max_per_window    most SYN-ACKs to one client address in any sliding window of --window seconds
-                    of the times of the SYNs they answer (the responder's own clock: packet time)
+                    (both in the times of the SYNs they answer: the responder's own clock, packet
+                    time, which the rate caps and the back-off run on; wire times add jitter)
   answer_delay_max_ms  the longest time from a SYN to its SYN-ACK on the wire
   span_s            first to last SYN
 """
@@ -97,7 +98,7 @@ def main():
                     kernel += 1
                 syn_ts = isn[key][2]
                 delay = max(delay, ts - syn_ts)
-            synack_times.append(ts)
+            synack_times.append(syn_ts)
             per_client[dst].append(syn_ts)
     span = syn_times[-1] - syn_times[0] if len(syn_times) > 1 else 0.0
     out = {
@@ -109,8 +110,8 @@ def main():
         "answered_ratio": "%.4f" % (synack_bytes / answered_bytes if answered_bytes else 0.0),
         "excess": excess,
         "kernel_synacks": kernel,
-        "max_per_s": sliding_max(synack_times, 1.0),
-        "max_per_window": max((sliding_max(v, a.window) for v in per_client.values()), default=0),
+        "max_per_s": sliding_max(sorted(synack_times), 1.0),
+        "max_per_window": max((sliding_max(sorted(v), a.window) for v in per_client.values()), default=0),
         "clients_answered": len(per_client),
         "answer_delay_max_ms": "%.1f" % (delay * 1000),
         "span_s": "%.3f" % span,
