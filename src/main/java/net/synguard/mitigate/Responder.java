@@ -17,13 +17,15 @@ import net.synguard.time.WallClock;
  *   SYN to an active target
  *     source verified ........................ pass (the kernel answers); verified so recently
  *                                              that nft may not have it: a retry SYN-ACK again
+ *       ... its SYN over detect.source.syn-rate in the last second (VerifiedSynRate): revoked and
+ *           blocked (source_blocked, reason verified_flood); this SYN is treated as below
  *     not answerable (AnswerRules), own source  count, no answer
  *     source in back-off ...................... count, no answer
  *     no token (global or its prefix) ........ count, no answer
  *     else one SYN-ACK:  retry  ack = cookie(isn 0)            seq = cookie
  *                        reset  seq = cookie(isn), ack = isn + 1
  *                        auto   reset when this source ignored a retry in the last 3 s, else retry
- *   RST  seq passes checkRetryRst ............... verified
+ *   RST  seq passes checkRetryRst ............... verified (not while revoked: counted only)
  *   ACK  (reset/auto) passes checkResetAck ...... verified, and an RST ends that connection
  * </pre>
  *

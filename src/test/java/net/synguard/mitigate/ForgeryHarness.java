@@ -60,7 +60,6 @@ final class ForgeryHarness implements FrameHandler {
     private byte[] answer;
     private long frames;
     private long controls;
-    private long lastNs;
 
     ForgeryHarness(int controlEvery) throws net.synguard.config.ConfigError {
         SynguardConfig cfg = ConfigLoader.parse(
@@ -86,7 +85,6 @@ final class ForgeryHarness implements FrameHandler {
     @Override
     public void onFrame(byte[] frame, int capturedLength, long timestampNs) {
         pipeline.onFrame(frame, capturedLength, timestampNs);
-        lastNs = timestampNs;
         if (++frames % controlEvery == 0) {
             control(timestampNs);
         }
@@ -155,10 +153,6 @@ final class ForgeryHarness implements FrameHandler {
         long verified = mitigation.target(server.hi(), server.lo()).sourcesVerified();
         return new Result(
                 frames, verified - controlsVerified, controls, controlsVerified, counters.get("bad_cookies"), seconds);
-    }
-
-    long lastNs() {
-        return lastNs;
     }
 
     /**

@@ -98,4 +98,22 @@ class VerifiedSynRateTest {
             }
         }
     }
+
+    /** Every verified SYN goes through it: nothing allocated, also for new and evicted sources. */
+    @Test
+    void countingAllocatesNothing() {
+        VerifiedSynRate rate = new VerifiedSynRate(1024, 500, 1);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (int i = 0; i < 200_000; i++) { // warm-up: let the JIT compile it
+            sum += rate.overLimit(0, i & 4095, T0 + i * 1_000L);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 400_000; i++) {
+            sum += rate.overLimit(0, i & 8191, T0 + SECOND + i * 1_000L);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sum).isNotNegative();
+        assertThat(allocated).as("bytes allocated counting 400,000 SYNs").isLessThan(4096);
+    }
 }
