@@ -419,4 +419,30 @@ class ResponderTest extends NetnsMitigationTestBase {
         assertThat(mitigation.responderCounters()).containsEntry("verified_floods", 0L);
         assertThat(mitigation.blockedNow()).isZero();
     }
+
+    /** With blocks off, a verified flood is still revoked (and counted), but nothing is blocked. */
+    @Test
+    void withBlocksOffAVerifiedFloodIsOnlyRevoked() throws Exception {
+        start("retry", "block { enabled = false }");
+        byte[] flooder = {(byte) 198, 18, 0, 12};
+        Address f = Address.ofIpv4(0xC612_000C);
+        onSyn(syn(flooder, 47_000, 1), T0);
+        onReply(
+                segment(
+                        flooder,
+                        47_000,
+                        TcpSegment.RST,
+                        Frames.decode(sent.get(0)).ack(),
+                        0),
+                T0 + 1_000_000);
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        for (int i = 0; i < 501; i++) {
+            onSyn(syn(flooder, 1024 + i, i), T0 + 10_000_000 + i * 100_000L);
+        }
+        assertThat(mitigation.verified().contains(f.hi(), f.lo())).isFalse();
+        assertThat(mitigation.responderCounters()).containsEntry("verified_floods", 1L);
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        assertThat(NS.elements("blocked4")).isEmpty();
+        assertThat(events.stream().filter(e -> e.contains("source_blocked"))).isEmpty();
+    }
 }
