@@ -55,6 +55,9 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     private final List<ProtectedService> protect;
     private final int ipv4PrefixLength;
     private final int ipv6PrefixLength;
+    /** SYNs a second a verified source may send to a target under enforcement (detect.source.syn-rate). */
+    private final long verifiedSynRate;
+
     private final AlertSink sink;
     private final CookieKeys keys;
     private final CookieCodec codec;
@@ -90,10 +93,11 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         this.protect = c.protect();
         this.ipv4PrefixLength = c.pressure().ipv4PrefixLength();
         this.ipv6PrefixLength = c.pressure().ipv6PrefixLength();
+        this.verifiedSynRate = (long) Math.ceil(c.detect().source().synRate());
         this.sink = sink;
         this.keys = keys;
         this.codec = new CookieCodec(keys);
-        this.verified = new VerifiedSources(cfg.verifiedTimeout());
+        this.verified = new VerifiedSources(cfg.verifiedTimeout(), cfg.block().timeout());
         List<NftService> services = new ArrayList<>();
         for (ProtectedService p : protect) {
             services.addAll(NftService.of(p));
@@ -234,6 +238,21 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         if (verified.add(hi, lo, queuedNs == NftController.NOT_QUEUED ? WallClock.monotonicNs() : queuedNs)) {
             counters.sourcesVerified.increment();
         }
+    }
+
+    /**
+     * A verified source sent {@code syns} SYNs within a second, over {@link #verifiedSynRate}: its
+     * verification is revoked and it is blocked ({@link SourceBlocks#onVerifiedFlood}).
+     */
+    void verifiedFlood(long hi, long lo, long syns, long nowNs) {
+        verified.revoke(hi, lo);
+        if (!detached) {
+            blocks.onVerifiedFlood(hi, lo, syns, verifiedSynRate, nowNs, enforcing);
+        }
+    }
+
+    long verifiedSynRate() {
+        return verifiedSynRate;
     }
 
     /** Whether nft has applied a command queued at {@code queuedNs} (monotonic). */

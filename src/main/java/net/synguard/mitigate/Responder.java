@@ -17,13 +17,15 @@ import net.synguard.time.WallClock;
  *   SYN to an active target
  *     source verified ........................ pass (the kernel answers); verified so recently
  *                                              that nft may not have it: a retry SYN-ACK again
+ *       ... its SYN over detect.source.syn-rate in the last second (VerifiedSynRate): revoked and
+ *           blocked (source_blocked, reason verified_flood); this SYN is treated as below
  *     not answerable (AnswerRules), own source  count, no answer
  *     source in back-off ...................... count, no answer
  *     no token (global or its prefix) ........ count, no answer
  *     else one SYN-ACK:  retry  ack = cookie(isn 0)            seq = cookie
  *                        reset  seq = cookie(isn), ack = isn + 1
  *                        auto   reset when this source ignored a retry in the last 3 s, else retry
- *   RST  seq passes checkRetryRst ............... verified
+ *   RST  seq passes checkRetryRst ............... verified (not while revoked: counted only)
  *   ACK  (reset/auto) passes checkResetAck ...... verified, and an RST ends that connection
  * </pre>
  *
@@ -41,6 +43,8 @@ public final class Responder {
      * verified-set update; after that (nft hung or slow), they pass as verified.
      */
     static final long PENDING_MAX_NS = 1_000_000_000L;
+    /** Verified sources whose SYN rate is followed (4-way buckets; a light source is cheap to lose). */
+    static final int VERIFIED_RATE_SLOTS = 16_384;
     /** {@link #writeRetry}'s answer when this SYN must get the classic cookie instead. */
     private static final int USE_RESET = -2;
 
@@ -51,6 +55,7 @@ public final class Responder {
     private final Handoff handoff;
     private final ChallengeTable challenges;
     private final RateCaps caps;
+    private final VerifiedSynRate verifiedRate;
     private final int unansweredLimit;
     private final long backoffNs;
     private final AddressKey probe = new AddressKey(0, 0);
@@ -70,6 +75,10 @@ public final class Responder {
                 cfg.prefixSynAckRate(),
                 mitigation.ipv4PrefixLength(),
                 mitigation.ipv6PrefixLength());
+        this.verifiedRate = new VerifiedSynRate(
+                VERIFIED_RATE_SLOTS,
+                mitigation.verifiedSynRate(),
+                java.util.concurrent.ThreadLocalRandom.current().nextLong());
         this.unansweredLimit = cfg.unansweredLimit();
         this.backoffNs = cfg.unansweredBackoff().toNanos();
         this.counters = mitigation.counters();
@@ -90,6 +99,17 @@ public final class Responder {
         long sLo = syn.srcLo();
         long verifiedAt = mitigation.verified().verifiedAt(sHi, sLo, probe);
         if (verifiedAt != VerifiedSources.NOT_VERIFIED) {
+            long syns = verifiedRate.overLimit(sHi, sLo, nowNs);
+            if (syns > 0) {
+                // Verified once, now flooding from its own address: its SYNs would pass to the
+                // kernel's queue. Revoke and block it; this SYN is challenged like any unverified one.
+                counters.verifiedFloods.increment();
+                verifiedRate.forget(sHi, sLo);
+                mitigation.verifiedFlood(sHi, sLo, syns, nowNs);
+                target.synsDropped.increment();
+                answer(frame, syn, target, nowNs);
+                return true;
+            }
             if (mitigation.inKernel(verifiedAt) || WallClock.monotonicNs() - verifiedAt > PENDING_MAX_NS) {
                 target.synsPassed.increment();
                 return false;
@@ -234,7 +254,9 @@ public final class Responder {
             counters.badCookies.increment();
             return;
         }
-        verified(target, sHi, sLo);
+        if (!verified(target, sHi, sLo)) {
+            return;
+        }
         // The connection the cookie stands for exists nowhere (the kernel never saw the SYN): end it,
         // so the client reconnects at once; its new SYN passes (RFC 9293 3.10.7.4: SEQ = SEG.ACK).
         int length = builder.rst(frame, seg, seg.ack(), out);
@@ -245,10 +267,18 @@ public final class Responder {
         }
     }
 
-    private void verified(ActiveTarget target, long hi, long lo) {
+    /** Verifies {@code (hi, lo)} unless its verification was revoked; whether it was verified. */
+    private boolean verified(ActiveTarget target, long hi, long lo) {
+        if (mitigation.verified().revoked(hi, lo, probe)) {
+            // It flooded after proving itself: its stack's RSTs prove it again at once, so a valid
+            // cookie from it counts for nothing until the block is over.
+            counters.revokedCookies.increment();
+            return false;
+        }
         challenges.answered(hi, lo);
         target.sourcesVerified.increment();
         mitigation.verify(hi, lo);
+        return true;
     }
 
     /** The MSS the cookie encodes: the client's, rounded down to the table (536 without the option). */

@@ -23,6 +23,10 @@ final class ResponderCounters {
 
     final LongAdder badCookies = new LongAdder();
     final LongAdder sourcesVerified = new LongAdder();
+    /** Verified sources over the verified SYN rate: revoked and blocked. */
+    final LongAdder verifiedFloods = new LongAdder();
+    /** Valid cookies from revoked sources, which verify nothing. */
+    final LongAdder revokedCookies = new LongAdder();
     /** Verified sources whose SYN came before nft had them, answered with a retry SYN-ACK again. */
     final LongAdder pendingRechallenged = new LongAdder();
 
@@ -35,6 +39,8 @@ final class ResponderCounters {
         m.put("resets_sent", resetsSent.sum());
         m.put("sources_verified", sourcesVerified.sum());
         m.put("bad_cookies", badCookies.sum());
+        m.put("verified_floods", verifiedFloods.sum());
+        m.put("revoked_cookies", revokedCookies.sum());
         m.put("pending_rechallenged", pendingRechallenged.sum());
         m.put("rate_limited", rateLimited.sum());
         m.put("backed_off", backedOff.sum());

@@ -79,6 +79,41 @@ final class SourceBlocks {
         }
     }
 
+    /**
+     * A verified source sent {@code syns} SYNs in one second, more than {@code limit}: its SYNs pass
+     * the table's verified rule to the kernel's queue, so it is blocked on the protected services
+     * for the block timeout ({@code reason} {@code verified_flood}), whatever the attack's
+     * classification. Returns whether a block was queued.
+     */
+    synchronized boolean onVerifiedFlood(long hi, long lo, long syns, long limit, long nowNs, boolean enforcing) {
+        if (cfg.mode() == MitigationConfig.Mode.OFF || !cfg.block().enabled() || own.contains(hi, lo)) {
+            return false;
+        }
+        Address source = new Address(hi, lo);
+        if (blocks.containsKey(source)) {
+            return false;
+        }
+        long timeoutMs = cfg.block().timeout().toMillis();
+        boolean queued = nft.block(hi, lo, timeoutMs);
+        long wallNs = WallClock.nowNs();
+        blocks.put(source, new Block(null, wallNs + timeoutMs * 1_000_000L, wallNs));
+        blocked++;
+        String text = Addresses.format(source);
+        JsonLine j = MitigationEvents.event("source_blocked", nowNs, null)
+                .field("source", text)
+                .field("syns", syns)
+                .field("syn_rate_limit", limit)
+                .field("timeout_s", timeoutMs / 1000)
+                .field("reason", "verified_flood")
+                .field("enforced", queued && enforcing);
+        sink.publish(
+                "source_blocked",
+                j.build(),
+                "source_blocked " + text + " for " + timeoutMs / 1000 + " s (verified, then " + syns
+                        + " SYNs in one second, limit " + limit + ")");
+        return queued;
+    }
+
     /** Forgets the blocks whose timeout is over (the kernel's elements time out by themselves). */
     synchronized void expire(long nowNs) {
         var it = blocks.entrySet().iterator();

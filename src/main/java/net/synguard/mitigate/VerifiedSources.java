@@ -16,16 +16,34 @@ public final class VerifiedSources {
     /** Most remembered sources: about 100 bytes each in Caffeine, 100 MB at the limit. */
     public static final long MAX_SOURCES = 1L << 20;
 
+    /** Most sources remembered as revoked (each one flooded from a real, verified address). */
+    static final long MAX_REVOKED = 1L << 16;
+
     /** Absent value of {@link #verifiedAt}. */
     static final long NOT_VERIFIED = Long.MIN_VALUE;
 
     // The value: the monotonic time of the last verification, to tell whether nft has it yet.
     private final Cache<AddressKey, Long> cache;
+    /**
+     * Sources whose verification was revoked (they flooded from their own address), for {@code
+     * revokedFor}: a valid cookie from one of them verifies nothing. Its own stack answers every
+     * retry SYN-ACK with the RST that would verify it again.
+     */
+    private final Cache<AddressKey, Boolean> revoked;
 
     public VerifiedSources(Duration timeout) {
+        this(timeout, timeout);
+    }
+
+    public VerifiedSources(Duration timeout, Duration revokedFor) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(MAX_SOURCES)
                 .expireAfterWrite(timeout)
+                .executor(Runnable::run)
+                .build();
+        this.revoked = Caffeine.newBuilder()
+                .maximumSize(MAX_REVOKED)
+                .expireAfterWrite(revokedFor)
                 .executor(Runnable::run)
                 .build();
     }
@@ -50,6 +68,21 @@ public final class VerifiedSources {
      */
     public boolean add(long hi, long lo, long monotonicNs) {
         return cache.asMap().put(new AddressKey(hi, lo), monotonicNs) == null;
+    }
+
+    /**
+     * Ends {@code (hi, lo)}'s verification and keeps it from being verified again for the revoked
+     * period; true when it was verified.
+     */
+    public boolean revoke(long hi, long lo) {
+        AddressKey key = new AddressKey(hi, lo);
+        revoked.put(key, Boolean.TRUE);
+        return cache.asMap().remove(key) != null;
+    }
+
+    /** Whether {@code (hi, lo)} is revoked now; {@code probe} is the calling thread's own key. */
+    boolean revoked(long hi, long lo, AddressKey probe) {
+        return revoked.getIfPresent(probe.set(hi, lo)) != null;
     }
 
     public long size() {

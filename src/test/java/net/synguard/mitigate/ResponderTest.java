@@ -309,4 +309,140 @@ class ResponderTest extends NetnsMitigationTestBase {
         onSyn(syn(client, 43_001, 9000), T0 + 20_000_000);
         assertThat(sent).as("once the kernel has it, its SYNs pass").hasSize(3);
     }
+
+    /**
+     * Issue 6, "verified, then flooding": a source that proved itself and then sends more than
+     * detect.source.syn-rate (500) SYNs in a second loses its verification and is blocked in the
+     * kernel; its stack's RSTs to our challenges (a valid cookie each) verify it no more, and
+     * another client still gets verified.
+     */
+    @Test
+    void aVerifiedSourceThatFloodsIsRevokedAndBlocked() throws Exception {
+        start("retry", "");
+        byte[] flooder = {(byte) 198, 18, 0, 9};
+        Address f = Address.ofIpv4(0xC612_0009);
+        onSyn(syn(flooder, 44_000, 1), T0);
+        onReply(
+                segment(
+                        flooder,
+                        44_000,
+                        TcpSegment.RST,
+                        Frames.decode(sent.get(0)).ack(),
+                        0),
+                T0 + 1_000_000);
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        assertThat(mitigation.verified().contains(f.hi(), f.lo())).isTrue();
+
+        // 500 SYNs in 0.5 s pass as verified (the limit), the 501st is over it.
+        long t = T0 + 10_000_000;
+        for (int i = 0; i < 500; i++) {
+            onSyn(syn(flooder, 1024 + i, i), t + i * 1_000_000L);
+        }
+        assertThat(sent).as("500 SYNs within the limit pass to the kernel").hasSize(1);
+        assertThat(mitigation.verified().contains(f.hi(), f.lo())).isTrue();
+        onSyn(syn(flooder, 2000, 7), t + 500_000_000L);
+        assertThat(mitigation.verified().contains(f.hi(), f.lo())).as("revoked").isFalse();
+        assertThat(mitigation.responderCounters()).containsEntry("verified_floods", 1L);
+        assertThat(sent)
+                .as("the SYN over the limit is challenged like an unverified one")
+                .hasSize(2);
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        assertThat(NS.elements("blocked4")).containsExactly("198.18.0.9");
+        assertThat(events.stream().filter(e -> e.contains("\"event\":\"source_blocked\"")))
+                .singleElement()
+                .asString()
+                .contains("\"source\":\"198.18.0.9\"")
+                .contains("\"reason\":\"verified_flood\"")
+                .contains("\"syns\":501")
+                .contains("\"enforced\":true");
+
+        // Its stack answers the challenge with the RST that carries the cookie: verifies nothing.
+        onReply(
+                segment(
+                        flooder,
+                        2000,
+                        TcpSegment.RST,
+                        Frames.decode(sent.get(1)).ack(),
+                        0),
+                t + 501_000_000L);
+        assertThat(mitigation.verified().contains(f.hi(), f.lo())).isFalse();
+        assertThat(mitigation.responderCounters()).containsEntry("revoked_cookies", 1L);
+
+        // Further SYNs: challenged until its back-off (unanswered-limit 4), never passed.
+        for (int i = 0; i < 100; i++) {
+            assertThat(responder.onSyn(
+                            syn(flooder, 3000 + i, i), Frames.decode(syn(flooder, 3000 + i, i)), t + 600_000_000L + i))
+                    .isTrue();
+        }
+        assertThat(sent).as("at most unanswered-limit challenges, then quiet").hasSizeLessThanOrEqualTo(2 + 4);
+
+        // Another client is still verified as usual.
+        byte[] other = {(byte) 198, 18, 0, 10};
+        int before = sent.size();
+        onSyn(syn(other, 45_000, 3), t + 700_000_000L);
+        onReply(
+                segment(
+                        other,
+                        45_000,
+                        TcpSegment.RST,
+                        Frames.decode(sent.get(before)).ack(),
+                        0),
+                t + 701_000_000L);
+        assertThat(mitigation
+                        .verified()
+                        .contains(
+                                Address.ofIpv4(0xC612_000A).hi(),
+                                Address.ofIpv4(0xC612_000A).lo()))
+                .isTrue();
+        assertThat(mitigation.blockedNow()).isEqualTo(1);
+    }
+
+    /** A verified client at half the limit, for five seconds, is never revoked. */
+    @Test
+    void aBusyVerifiedClientBelowTheLimitIsNotRevoked() throws Exception {
+        start("retry", "");
+        byte[] client = {(byte) 198, 18, 0, 11};
+        onSyn(syn(client, 46_000, 1), T0);
+        onReply(
+                segment(
+                        client,
+                        46_000,
+                        TcpSegment.RST,
+                        Frames.decode(sent.get(0)).ack(),
+                        0),
+                T0 + 1_000_000);
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        for (int i = 0; i < 1250; i++) {
+            onSyn(syn(client, 1024 + i, i), T0 + 10_000_000 + i * 4_000_000L); // 250/s
+        }
+        assertThat(sent).hasSize(1);
+        assertThat(mitigation.responderCounters()).containsEntry("verified_floods", 0L);
+        assertThat(mitigation.blockedNow()).isZero();
+    }
+
+    /** With blocks off, a verified flood is still revoked (and counted), but nothing is blocked. */
+    @Test
+    void withBlocksOffAVerifiedFloodIsOnlyRevoked() throws Exception {
+        start("retry", "block { enabled = false }");
+        byte[] flooder = {(byte) 198, 18, 0, 12};
+        Address f = Address.ofIpv4(0xC612_000C);
+        onSyn(syn(flooder, 47_000, 1), T0);
+        onReply(
+                segment(
+                        flooder,
+                        47_000,
+                        TcpSegment.RST,
+                        Frames.decode(sent.get(0)).ack(),
+                        0),
+                T0 + 1_000_000);
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        for (int i = 0; i < 501; i++) {
+            onSyn(syn(flooder, 1024 + i, i), T0 + 10_000_000 + i * 100_000L);
+        }
+        assertThat(mitigation.verified().contains(f.hi(), f.lo())).isFalse();
+        assertThat(mitigation.responderCounters()).containsEntry("verified_floods", 1L);
+        mitigation.nft().flush(java.time.Duration.ofSeconds(5));
+        assertThat(NS.elements("blocked4")).isEmpty();
+        assertThat(events.stream().filter(e -> e.contains("source_blocked"))).isEmpty();
+    }
 }
