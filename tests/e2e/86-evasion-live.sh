@@ -45,6 +45,8 @@ root="$(repo_root)"
 source "$root/tests/lab/lab.sh"
 # shellcheck source=SCRIPTDIR/../lab/mitigation.sh
 source "$root/tests/lab/mitigation.sh"
+# shellcheck source=SCRIPTDIR/../adversarial/daemon.sh
+source "$root/tests/adversarial/daemon.sh"
 
 [[ "$(id -u)" -eq 0 ]] || die "needs root (network namespaces)"
 ensure_packages iproute2 nftables nginx tcpreplay tcpdump python3 python3-scapy curl libpcap0.8
@@ -87,13 +89,11 @@ EXT6='(ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 60)' # Hop-by-Hop, Routing, Dest
 # (not "ip6 protochain 6": libpcap refuses it behind a live "vlan", whose offsets are variable)
 FILTER="(ip and tcp and (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0 or ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2) == 0)) or (ip6 and (tcp or $EXT6)) or (vlan and (tcp or (ip6 and $EXT6) or (vlan and (tcp or (ip6 and $EXT6)))))"
 
-# The daemon as the unit starts it (mitigation.sh's mit_daemon_start protects IPv4 only).
-daemon_start() {
-    local dir="$work/daemon" conf i
-    MIT_DAEMON_DIR="$dir"
+# The daemon's config: both addresses protected (mitigation.sh's mit_daemon_start: IPv4 only).
+write_conf() {
+    local dir="$work/daemon"
     mkdir -p "$dir/state"
-    conf="$dir/synguard.conf"
-    cat >"$conf" <<CONF
+    cat >"$dir/synguard.conf" <<CONF
 synguard {
   interfaces = [ "$LAB_IF" ]
   protect = [ { address = "$LAB_SRV_IP", ports = [ 80 ] }, { address = "$LAB_SRV_IP6", ports = [ 80 ] } ]
@@ -104,22 +104,6 @@ synguard {
   state-dir = "$dir/state"
 }
 CONF
-    lab_unit_command "$conf" "$dir"
-    # shellcheck disable=SC2086 # the unit's argument words
-    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$LAB_UNIT_JAVA_OPTS" "$root/bin/synguard" $LAB_UNIT_ARGS \
-        >"$dir/daemon.log" 2>&1 </dev/null &
-    MIT_DAEMON_PID=$!
-    lab_register_pid "$MIT_DAEMON_PID"
-    for ((i = 0; i < 300; i++)); do
-        if grep -q "capturing on $LAB_IF" "$dir/daemon.log" && mit_table_present; then
-            log "synguard ready after $((i / 10)).$((i % 10)) s, pid $MIT_DAEMON_PID"
-            return 0
-        fi
-        _lab_alive "$MIT_DAEMON_PID" || break
-        sleep 0.1
-    done
-    tail -n 30 "$dir/daemon.log" >&2
-    die "synguard did not start (capturing on $LAB_IF, table inet synguard)"
 }
 
 # Packets counted by the rules of synguard's prerouting chain whose comment matches REGEX.
@@ -170,7 +154,8 @@ drain_synrecv() {
 }
 reset_server() { mit_server_reset 0 && drain_synrecv; }
 
-daemon_start
+write_conf
+adv_daemon_start "$work/daemon"
 # 1. The known gap first: tiny fragments. Measured as it is, then with the proposed rule (removed
 # again after). First because the "frag" variant leaves its tails in the kernel's reassembly queue
 # for ipfrag_time (30 s) once nft dropped their first fragments, and while those fill
