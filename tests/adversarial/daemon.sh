@@ -13,6 +13,7 @@ adv_daemon_start() {
     local dir="${1:?adv_daemon_start DIR}" root i
     root="$(cd "$LAB_LIB_DIR/../.." && pwd -P)"
     [[ -f "$dir/synguard.conf" ]] || _lab_die "adv_daemon_start: no $dir/synguard.conf"
+    # shellcheck disable=SC2034 # read by mitigation.sh and the callers
     MIT_DAEMON_DIR="$dir"
     lab_unit_command "$dir/synguard.conf" "$dir"
     # Not through a function: $! must be the JVM's pid (ip netns exec, env and the launcher exec).
