@@ -13,7 +13,7 @@ port --port, unless the variant spreads ports or addresses:
   ece_cwr         SYN+ECE+CWR (an ECN-setup SYN, RFC 3168 6.1.1)
   urg             SYN+URG with an urgent pointer
   psh             SYN+PSH
-  fin             SYN+FIN (Linux drops it: tcp_rcv_state_process ignores... see the test)
+  fin             SYN+FIN (Linux discards it on a listener: tcp_rcv_state_process, TCP_LISTEN)
   data            SYN carrying 512 bytes of payload
   odd_options     unknown option kinds, NOP runs, EOL then trailing bytes, a TFO cookie request
   bad_options     an option whose length runs past the header, and one of length 0/1
@@ -49,7 +49,7 @@ from scapy.all import (  # noqa: F401 (scapy's layers register on import)
     IPOption_NOP, IPOption_RR, Dot1AD, Dot1Q, Ether, PadN, Raw, TCP, raw)
 
 VARIANTS = [
-    "plain", "ece_cwr", "urg", "psh", "data", "odd_options", "bad_options", "vlan", "qinq",
+    "plain", "ece_cwr", "urg", "psh", "fin", "data", "odd_options", "bad_options", "vlan", "qinq",
     "ipv4_options", "frag", "frag_tiny", "ipv6", "ipv6_hbh", "ipv6_dstopt", "ipv6_routing",
     "ipv6_chain", "ipv6_frag", "many_ports", "many_addrs",
 ]
@@ -224,7 +224,7 @@ def main():
     merged = []
     base_dst, base_dst6 = ipaddress.ip_address(args.dst), ipaddress.ip_address(args.dst6)
     for k, variant in enumerate(args.variants.split(",")):
-        if variant not in VARIANTS + ["fin"]:
+        if variant not in VARIANTS:
             sys.exit(f"unknown variant {variant}; known: {', '.join(VARIANTS)}")
         start = args.start
         if args.one_file:

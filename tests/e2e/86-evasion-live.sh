@@ -8,7 +8,7 @@
 # 198.19.0.0/16 and 2001:db8:ff00::/40, 10,000 SYNs per variant at 10,000/s.
 #
 #   1. the known gap, tiny IPv4 fragments (see 3 below, run first);
-#   2. each variant alone (SYN+ECE+CWR, SYN+URG, SYN+PSH, SYN with 512 bytes of data, odd and
+#   2. each variant alone (SYN+ECE+CWR, SYN+URG, SYN+PSH, SYN+FIN, SYN with 512 bytes of data, odd and
 #      malformed TCP options, IPv4 options, IPv4 fragments with the TCP header in the first, IPv6
 #      with Hop-by-Hop / Routing / four chained extension headers, an IPv6 first fragment):
 #      synguard counts >= 95% of its SYNs, nft's "unverified" rules drop >= 95% of them (rule
@@ -74,7 +74,7 @@ ip -n "$LAB_SRV" -6 route add 2001:db8:ff00::/40 via "$LAB_ATK_IP6" dev "$LAB_IF
 mit_server_reset 0
 
 count=10000
-variants=(ece_cwr urg psh data odd_options bad_options ipv4_options frag ipv6_hbh ipv6_routing ipv6_chain ipv6_frag)
+variants=(ece_cwr urg psh fin data odd_options bad_options ipv4_options frag ipv6_hbh ipv6_routing ipv6_chain ipv6_frag)
 mkdir -p "$work/pcaps"
 "$py" "$root/tests/adversarial/evasion_pcaps.py" --out-dir "$work/pcaps" --count "$count" --rate 10000 \
     --variants "$(IFS=,; echo "${variants[*]}"),frag_tiny" --dst "$LAB_SRV_IP" --dst6 "$LAB_SRV_IP6" \

@@ -59,9 +59,9 @@ lab_trap
 mit_lab_up "$work"
 mit_server_reset 0
 
-half=60000
+half="${EXH_HALF:-60000}" pps="${EXH_PPS:-10000}" # knobs for a heavier run; the checks are for the defaults
 mkdir -p "$work/pcaps"
-gen() { "$py" "$root/tests/adversarial/evasion_pcaps.py" --out-dir "$work/pcaps" --count "$half" --rate 10000 \
+gen() { "$py" "$root/tests/adversarial/evasion_pcaps.py" --out-dir "$work/pcaps" --count "$half" --rate "$pps" \
     --src-net "$LAB_SPOOF_NET" --smac "$LAB_ATK_MAC" --dmac "$LAB_SRV_MAC" "$@" >/dev/null; }
 gen --variants plain --dst "$LAB_SRV_IP"
 gen --variants many_addrs --dst 198.18.0.16 --addr-span 64
@@ -87,7 +87,7 @@ adv_daemon_start "$dir"
 hwm0="$(adv_vmhwm "$MIT_DAEMON_PID")"
 
 lab_synrecv_sampler_start 80 "$work/synrecv"
-timeout -k 3 60 ip netns exec "$LAB_ATK" tcpreplay -q -i "$LAB_ATK_IF" --pps=10000 --preload-pcap \
+timeout -k 3 60 ip netns exec "$LAB_ATK" tcpreplay -q -i "$LAB_ATK_IF" --pps="$pps" --preload-pcap \
     "$work/pcaps/flood.pcap" >"$work/tcpreplay.out" 2>&1 </dev/null &
 flood=$!
 lab_register_pid "$flood"
