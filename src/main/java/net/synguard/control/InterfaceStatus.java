@@ -34,10 +34,15 @@ public record InterfaceStatus(
         long reopens,
         Map<String, Long> malformed,
         List<PortCount> halfOpenByPort,
-        List<AttackDetector.ActiveAttack> attacks) {
+        List<AttackDetector.ActiveAttack> attacks,
+        Map<String, Long> tableEntries,
+        Map<String, Long> tableEvictions) {
 
     public InterfaceStatus {
         malformed = Map.copyOf(malformed);
+        // Insertion-ordered copies: status lists the tables in the order the builder gave.
+        tableEntries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tableEntries));
+        tableEvictions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tableEvictions));
         halfOpenByPort = List.copyOf(halfOpenByPort);
         attacks = List.copyOf(attacks);
     }
@@ -46,7 +51,7 @@ public record InterfaceStatus(
     public static InterfaceStatus notCapturing(String iface, long reopens) {
         return new InterfaceStatus(
                 iface, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, reopens, Map.of(), List.of(),
-                List.of());
+                List.of(), Map.of(), Map.of());
     }
 
     /** Half-open handshakes to one server port. */

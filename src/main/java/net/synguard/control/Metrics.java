@@ -65,6 +65,26 @@ final class Metrics {
                     }
                 })
                 .register(registry);
+        GaugeWithCallback.builder()
+                .name("synguard_table_entries")
+                .help("Entries in each bounded table (half_open, sources, prefixes, destinations)")
+                .labelNames("interface", "table")
+                .callback(cb -> {
+                    for (InterfaceStatus i : snapshot().interfaces()) {
+                        i.tableEntries().forEach((table, n) -> cb.call(n, i.iface(), table));
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("synguard_table_evictions")
+                .help("Entries a full table gave up for newer ones (half_open, sources_seen_once, prefixes_seen_once)")
+                .labelNames("interface", "table")
+                .callback(cb -> {
+                    for (InterfaceStatus i : snapshot().interfaces()) {
+                        i.tableEvictions().forEach((table, n) -> cb.call(n, i.iface(), table));
+                    }
+                })
+                .register(registry);
         CounterWithCallback.builder()
                 .name("synguard_malformed_frames")
                 .help("Frames dropped as malformed, by reason")

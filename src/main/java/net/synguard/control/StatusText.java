@@ -61,6 +61,9 @@ final class StatusText {
                     i.handshakesRefused(),
                     i.halfOpenExpired(),
                     i.halfOpenEvicted());
+            if (!i.tableEntries().isEmpty()) {
+                line(b, "  tables          entries %s; evicted %s", i.tableEntries(), i.tableEvictions());
+            }
             line(
                     b,
                     "  segments        %d frames, %d TCP, %d SYN, %d SYN-ACK (%d unsolicited)",

@@ -60,7 +60,28 @@ final class StatusBuilder {
                 reopens,
                 malformed,
                 ports.subList(0, Math.min(PORTS_SHOWN, ports.size())),
-                p.detector().activeAttacks(now));
+                p.detector().activeAttacks(now),
+                tableEntries(p),
+                tableEvictions(p));
+    }
+
+    /** Entries in each bounded table of the pipeline: a table at its capacity is evicting. */
+    private static Map<String, Long> tableEntries(Pipeline p) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("half_open", (long) p.tracker().halfOpen());
+        m.put("sources", p.pressure().trackedSources());
+        m.put("prefixes", p.pressure().trackedPrefixes());
+        m.put("destinations", p.pressure().trackedDestinations());
+        return m;
+    }
+
+    /** Entries each counted table gave up to make room (the Caffeine caches count none). */
+    private static Map<String, Long> tableEvictions(Pipeline p) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("half_open", p.tracker().evicted());
+        m.put("sources_seen_once", p.pressure().sourceFirstSight().evictions());
+        m.put("prefixes_seen_once", p.pressure().prefixFirstSight().evictions());
+        return m;
     }
 
     static KernelStatus of(KernelSnapshot now, KernelSnapshot before) {

@@ -60,7 +60,9 @@ class ControlServerTest {
                 1,
                 Map.of("tcp_truncated", 4L),
                 List.of(new InterfaceStatus.PortCount("198.18.0.1", 80, 4000)),
-                List.of(attack));
+                List.of(attack),
+                java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(Map.of("sources", 1024L))),
+                Map.of("half_open", 7L, "sources_seen_once", 90_000L));
         KernelStatus kernel = new KernelStatus(5000, 40, 1, 0, 12, 12, 5000, 128, Map.of(80, 128), "sending_cookies");
         return new DaemonStatus(
                 NOW,
@@ -106,7 +108,9 @@ class ControlServerTest {
                 .contains("synguard_malformed_frames_total{interface=\"br0\",reason=\"tcp_truncated\"} 4.0")
                 .contains("synguard_kernel_syncookies_sent_total 5000.0")
                 .contains("synguard_kernel_syn_recv{port=\"80\"} 128.0")
-                .contains("synguard_config_reload_failures_total 1.0");
+                .contains("synguard_config_reload_failures_total 1.0")
+                .contains("synguard_table_entries{interface=\"br0\",table=\"sources\"} 1024.0")
+                .contains("synguard_table_evictions_total{interface=\"br0\",table=\"sources_seen_once\"} 90000.0");
         assertThat(r.body().lines().filter(l -> !l.startsWith("#")).filter(l -> !l.isBlank()))
                 .allMatch(l -> l.startsWith("synguard_"));
     }
@@ -135,7 +139,8 @@ class ControlServerTest {
                 .contains("half-open       4000 (SYN seen 1000, SYN-ACK seen 3000")
                 .contains("17 dropped by the kernel")
                 .contains("interface eth1: NOT CAPTURING")
-                .contains("kernel: sending_cookies; 128 SYN_RECV sockets");
+                .contains("kernel: sending_cookies; 128 SYN_RECV sockets")
+                .contains("tables          entries {sources=1024}; evicted");
     }
 
     @Test
