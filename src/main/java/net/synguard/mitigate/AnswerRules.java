@@ -23,6 +23,9 @@ import net.synguard.decode.TcpSegment;
  *       {@code tcp_v6_conn_request} drops such SYNs too).
  *   <li>Source and destination address differ (a LAND packet would have us answer ourselves).
  *   <li>Neither port is 0: no real stack sends from or listens on it.
+ *   <li>A SYN has neither FIN nor RST set beside it: a Linux listener discards such a segment ({@code
+ *       tcp_rcv_state_process}, {@code TCP_LISTEN}: RST first, then {@code if (th->fin) goto
+ *       discard}), so no real client sends it and answering it would only cost a SYN-ACK.
  * </ol>
  *
  * Not checked here, because only the caller knows them: that the destination is one of our
@@ -45,6 +48,9 @@ final class AnswerRules {
             return false;
         }
         if (s.srcPort() == 0 || s.dstPort() == 0) {
+            return false;
+        }
+        if ((s.flags() & TcpSegment.SYN) != 0 && (s.flags() & (TcpSegment.FIN | TcpSegment.RST)) != 0) {
             return false;
         }
         if (s.srcHi() == s.dstHi() && s.srcLo() == s.dstLo()) {

@@ -62,6 +62,18 @@ class AnswerRulesTest {
     }
 
     @Test
+    void synWithFinOrRstIsNotAnswered() {
+        // A Linux listener discards both; a SYN with ECE, CWR, URG or PSH it takes like any SYN.
+        assertNotAnswerable(
+                FrameBuilder.syn().flags(TcpSegment.SYN | TcpSegment.FIN).build());
+        assertNotAnswerable(
+                FrameBuilder.syn().flags(TcpSegment.SYN | TcpSegment.RST).build());
+        assertAnswerable(FrameBuilder.syn()
+                .flags(TcpSegment.SYN | TcpSegment.ECE | TcpSegment.CWR | TcpSegment.URG | TcpSegment.PSH)
+                .build());
+    }
+
+    @Test
     void ipv4MulticastSource() {
         assertNotAnswerable(FrameBuilder.syn().src(v4(224, 0, 0, 1)).build());
         assertNotAnswerable(FrameBuilder.syn().src(v4(239, 255, 255, 250)).build());
