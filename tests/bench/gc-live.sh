@@ -85,6 +85,7 @@ keep_work() {
 trap keep_work EXIT
 lab_up
 lab_trap
+load_start="$(bench_load)"
 
 ip netns exec "$LAB_SRV" nft -f - <<EOF || die "nft in the server ns failed"
 table inet sgbench {
@@ -191,6 +192,11 @@ def site(ev):
             first = name
         if name.startswith("net.synguard"):
             return name + ":" + str(fr.get("lineNumber", "?"))
+    # JFR's allocation stacks stop at method-handle frames (seen: 5 frames ending in a
+    # LambdaForm for FFM's address reads): say where the recorded stack ends.
+    if frames:
+        m = frames[-1]["method"]
+        return "%s (stack ends in %s.%s)" % (first, m["type"]["name"].replace("/", "."), m["name"])
     return first or "?"
 
 periods = {"idle": (t0, t1, {}), "flood": (t1, t2, {})}
@@ -215,3 +221,6 @@ for name, (a, b, agg) in periods.items():
 PY
     fi
 fi
+
+echo
+echo "load average (1/5/15 min) at the start: $load_start; at the end: $(bench_load) (2 cores; above 2, other work shared them)"

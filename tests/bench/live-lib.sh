@@ -26,6 +26,8 @@
 #   bench_series FILE REGEX   sum of the synguard_ series matching REGEX in a scrape ("nan" if none)
 #   bench_atk_rx / bench_atk_tx    the attacker interface's packet counters
 #   bench_now                 seconds since the epoch, ns resolution
+#   bench_load                the 1, 5 and 15 minute load averages (other work on the machine
+#                             skews every figure: the scripts print it with their tables)
 #
 # Knobs: BENCH_METRICS_PORT (9478, inside the server ns), BENCH_CAPTURE_BUFFER ("64m").
 
@@ -43,6 +45,7 @@ BENCH_DAEMON_PID=""
 BENCH_TCPDUMP_PID=""
 
 bench_now() { date +%s.%N; }
+bench_load() { awk '{ print $1, $2, $3 }' /proc/loadavg; }
 
 bench_cpu_ticks() {
     local st

@@ -91,6 +91,7 @@ keep_work() {
 trap keep_work EXIT
 lab_up
 lab_trap
+load_start="$(bench_load)"
 
 results="$BENCH_WORK/results.txt"
 : >"$results"
@@ -207,3 +208,6 @@ if ((profile == 1)) && [[ -s "$BENCH_WORK/synguard/perf-top.txt" ]]; then
     echo "perf, synguard's threads over the window (overhead, thread, symbol; top 40):"
     sed 's/^/    /' "$BENCH_WORK/synguard/perf-top.txt"
 fi
+
+echo
+echo "load average (1/5/15 min) at the start: $load_start; at the end: $(bench_load) (2 cores; above 2, other work shared them)"

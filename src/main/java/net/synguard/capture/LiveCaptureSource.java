@@ -65,7 +65,7 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
         this.arena = Arena.ofShared();
         MemorySegment pcap = nativeHandle(handle);
         this.waiter = new SocketWaiter(ffm, pcap, arena, options.iface());
-        this.sender = socketSender(ffm, pcap, options.iface());
+        this.sender = socketSender(ffm, pcap, arena, options.iface());
         this.ffmLoop =
                 lib != null ? new NextExLoop(lib, pcap, arena, options.iface(), waiter, options.timeoutMillis()) : null;
     }
@@ -108,9 +108,9 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
         }
     }
 
-    private static PacketSocketSender socketSender(LibPcap ffm, MemorySegment pcap, String iface) {
+    private static PacketSocketSender socketSender(LibPcap ffm, MemorySegment pcap, Arena arena, String iface) {
         try {
-            return PacketSocketSender.of(ffm, pcap, iface);
+            return PacketSocketSender.of(ffm, pcap, arena, iface);
         } catch (CaptureException e) {
             return null;
         }
