@@ -19,6 +19,9 @@
 #   bench_tcpdump_stop        SIGINT, wait; BENCH_TCPDUMP_CAPTURED, BENCH_TCPDUMP_DROPPED (its
 #                             "dropped by kernel" over its whole life)
 #   bench_cpu_ticks PID       utime+stime of PID, all threads (clock ticks, /proc/PID/stat)
+#   bench_thread_ticks PID NAME
+#                             utime+stime of PID's thread called NAME (its comm, e.g. send-br0,
+#                             capture-br0); "nan" when there is none
 #   bench_settle PID [MAX_S]  wait until PID uses at most 5% of a core over a second (JIT
 #                             compiles, table expiry and the like that a flood leaves behind),
 #                             at most MAX_S (30) seconds; BENCH_SETTLED=1 when it did
@@ -70,6 +73,18 @@ bench_settle() {
         fi
         a="$b"
     done
+}
+
+bench_thread_ticks() {
+    local pid="${1:?bench_thread_ticks PID NAME}" name="${2:?}" t st
+    for t in /proc/"$pid"/task/*; do
+        [[ "$(cat "$t/comm" 2>/dev/null)" == "$name" ]] || continue
+        st="$(cat "$t/stat" 2>/dev/null)" || continue
+        st="${st##*) }"
+        awk '{ print $12 + $13 }' <<<"$st"
+        return 0
+    done
+    echo nan
 }
 
 bench_atk_rx() { ip netns exec "$LAB_ATK" cat "/sys/class/net/$LAB_ATK_IF/statistics/rx_packets"; }

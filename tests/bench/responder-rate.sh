@@ -20,7 +20,9 @@
 # Counted by the peer: SYNs in = the attacker interface's tx_packets, SYN-ACKs out = its
 # rx_packets (nothing else is sent to it: the server's SYN-ACKs to spoofed sources are routed to
 # the attacker, which drops them after counting). Also printed: synguard's own counters
-# (synacks_sent, send_failed, capture kernel drops) and the kernel's SyncookiesSent.
+# (synacks_sent, send_failed, capture kernel drops), the kernel's SyncookiesSent, and the CPU time
+# (utime+stime, /proc/PID/task) of the daemon's send thread per SYN-ACK and of its capture thread
+# per SYN over the whole flood: figures that do not depend on how fast the flood went.
 # Target (issue 5): >= 400,000 SYN-ACKs/s from one responder thread, and every unverified SYN
 # answered (answered/SYN = 1.00) at the lab's top rate. The flood generator and the server share
 # the 2 cores: the rate the lab delivers bounds what can be answered; compare with the kernel.
@@ -96,16 +98,19 @@ load_start="$(bench_load)"
 results="$BENCH_WORK/results.txt"
 : >"$results"
 
-# Counters read together: "time atk_tx atk_rx cookies synacks_sent send_failed kernel_drops".
+# Counters read together: "time atk_tx atk_rx cookies synacks_sent send_failed kernel_drops
+# send_thread_ticks capture_thread_ticks".
 sample() { # METRICS_FILE|-
-    local m=nan f=nan d=nan
+    local m=nan f=nan d=nan st=nan ct=nan
     if [[ "$1" != - ]]; then
+        st="$(bench_thread_ticks "$BENCH_DAEMON_PID" "send-$LAB_IF")"
+        ct="$(bench_thread_ticks "$BENCH_DAEMON_PID" "capture-$LAB_IF")"
         bench_metrics "$1"
         m="$(bench_series "$1" 'counter="synacks_sent"')"
         f="$(bench_series "$1" 'counter="send_failed"')"
         d="$(bench_series "$1" 'capture_kernel_drops_total')"
     fi
-    echo "$(bench_now) $(bench_atk_tx) $(bench_atk_rx) $(lab_netstat SyncookiesSent) $m $f $d"
+    echo "$(bench_now) $(bench_atk_tx) $(bench_atk_rx) $(lab_netstat SyncookiesSent) $m $f $d $st $ct"
 }
 
 phase() {
@@ -173,7 +178,7 @@ echo
 echo "Responder rate: trafgen -P1 flood of $count spoofed SYNs (198.19.0.0/16) at 198.18.0.1:80;"
 echo "window = ${window} s from ${lead} s into the flood; whole = the flood plus 1.5 s; peer = the attacker's counters."
 # Fields per line: defence, then 4 samples "t tx rx cookies synacks failed drops" split by "|", then t_end.
-awk -F' [|] ' '
+awk -F' [|] ' -v hz="$BENCH_CLK_TCK" '
     function f(s, i,   a) { split(s, a, " "); return a[i] }
     function d(a, b, i) { return (f(b, i) ~ /^[0-9]+$/ && f(a, i) ~ /^[0-9]+$/) ? f(b, i) - f(a, i) : "nan" }
     {
@@ -183,20 +188,23 @@ awk -F' [|] ' '
         wsyn = d(s1, s2, 2); wack = d(s1, s2, 3)
         syn = d(s0, s3, 2); ack = d(s0, s3, 3)
         answered = (def == "kernel") ? d(s0, s3, 4) : d(s0, s3, 5)
-        row[NR] = sprintf("| %s | %d | %.0f k | %.0f k | %.3f | %.0f k | %.3f | %s | %s | %s |",
+        st = d(s0, s3, 8); ct = d(s0, s3, 9)
+        sus = (st != "nan" && ack > 0) ? sprintf("%.2f", st / hz / ack * 1e6) : "-"
+        cus = (ct != "nan" && syn > 0) ? sprintf("%.2f", ct / hz / syn * 1e6) : "-"
+        row[NR] = sprintf("| %s | %d | %.0f k | %.0f k | %.3f | %.0f k | %.3f | %s | %s | %s | %s | %s |",
             def == "kernel" ? "kernel (tcp_syncookies=2)" : "synguard responder (1 send thread)",
             syn, wsyn / w / 1000, wack / w / 1000, (wsyn > 0 ? wack / wsyn : 0),
             ack / whole / 1000, (syn > 0 ? ack / syn : 0), answered,
-            def == "kernel" ? "-" : d(s0, s3, 6), def == "kernel" ? "-" : d(s0, s3, 7))
+            def == "kernel" ? "-" : d(s0, s3, 6), def == "kernel" ? "-" : d(s0, s3, 7), sus, cus)
         kv[NR] = sprintf("result defence=%s syns=%d synacks=%d window_syn_pps=%.0f window_synack_pps=%.0f window_answered_ratio=%.4f whole_synack_pps=%.0f whole_answered_ratio=%.4f own_count=%s send_failed=%s capture_drops=%s",
             def, syn, ack, wsyn / w, wack / w, (wsyn > 0 ? wack / wsyn : 0), ack / whole, (syn > 0 ? ack / syn : 0),
-            answered, d(s0, s3, 6), d(s0, s3, 7))
+            answered, d(s0, s3, 6), d(s0, s3, 7)) " send_thread_us_per_synack=" sus " capture_thread_us_per_syn=" cus
         if (def == "synguard") sg = wack / w
         if (def == "kernel") kr = wack / w
     }
     END {
-        printf "\n| defence | SYNs sent | window SYN/s in | window SYN-ACK/s (peer rx) | window answered/SYN | whole SYN-ACK/s | whole answered/SYN | own count (synacks_sent / SyncookiesSent) | send failed | capture kernel drops |\n"
-        printf "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        printf "\n| defence | SYNs sent | window SYN/s in | window SYN-ACK/s (peer rx) | window answered/SYN | whole SYN-ACK/s | whole answered/SYN | own count (synacks_sent / SyncookiesSent) | send failed | capture kernel drops | send thread CPU us/SYN-ACK | capture thread CPU us/SYN |\n"
+        printf "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for (i = 1; i <= NR; i++) print row[i]
         if (sg > 0 && kr > 0) printf "\nratio synguard/kernel (window SYN-ACK/s): %.2f\n", sg / kr
         printf "\nTarget: >= 400 k SYN-ACK/s from the one responder thread, answered/SYN = 1.00 at the top rate.\n"
