@@ -3,6 +3,7 @@ package net.synguard.capture;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Field;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.synguard.time.WallClock;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -37,6 +38,16 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
     private final Arena arena;
     private final NextExLoop ffmLoop;
     private final SocketWaiter waiter;
+    /** The responder's sends; null when libc's send cannot be bound (then pcap4j sends). */
+    private final PacketSocketSender sender;
+    /**
+     * Sends in flight on the descriptor, and whether it is closing: a send after close would write
+     * to a descriptor number the process may already have reused. The sender counts itself in
+     * before it checks {@link #closed}; close sets it before it waits for the count to drop.
+     */
+    private final AtomicInteger sending = new AtomicInteger();
+
+    private volatile boolean closed;
     private final Wrapping32 received = new Wrapping32();
     private final Wrapping32 dropped = new Wrapping32();
     private final Wrapping32 ifDropped = new Wrapping32();
@@ -54,6 +65,7 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
         this.arena = Arena.ofShared();
         MemorySegment pcap = nativeHandle(handle);
         this.waiter = new SocketWaiter(ffm, pcap, arena, options.iface());
+        this.sender = socketSender(ffm, pcap, arena, options.iface());
         this.ffmLoop =
                 lib != null ? new NextExLoop(lib, pcap, arena, options.iface(), waiter, options.timeoutMillis()) : null;
     }
@@ -93,6 +105,14 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
         } catch (CaptureException e) {
             h.close();
             throw e;
+        }
+    }
+
+    private static PacketSocketSender socketSender(LibPcap ffm, MemorySegment pcap, Arena arena, String iface) {
+        try {
+            return PacketSocketSender.of(ffm, pcap, arena, iface);
+        } catch (CaptureException e) {
+            return null;
         }
     }
 
@@ -140,13 +160,23 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
     }
 
     /**
-     * Injects a frame through the capture's own handle (pcap4j {@code sendPacket}, libpcap's
-     * {@code pcap_sendpacket}). Sent on the capturing socket itself, the frame is not captured back
-     * by it (the kernel does not loop a packet socket's own transmissions to that socket), so the
-     * responder's SYN-ACKs are not counted as SYN-ACKs seen on the wire.
+     * Injects a frame through the capture's own socket: {@code send(2)} on its descriptor through
+     * FFM ({@link PacketSocketSender}, what libpcap's {@code pcap_sendpacket} does, without JNA's
+     * copy), else pcap4j's {@code sendPacket}. Sent on the capturing socket itself, the frame is not
+     * captured back by it (the kernel does not loop a packet socket's own transmissions to that
+     * socket), so the responder's SYN-ACKs are not counted as SYN-ACKs seen on the wire.
      */
     @Override
     public boolean send(byte[] frame, int length) {
+        PacketSocketSender s = sender;
+        if (s != null) {
+            sending.incrementAndGet();
+            try {
+                return !closed && s.send(frame, length);
+            } finally {
+                sending.decrementAndGet();
+            }
+        }
         try {
             handle.sendPacket(frame, length);
             return true;
@@ -179,11 +209,17 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
 
     @Override
     public String describe() {
-        return "live " + options.iface() + ", " + LinkType.name(linkType) + ", " + (ffmLoop != null ? "ffm" : "pcap4j");
+        return "live " + options.iface() + ", " + LinkType.name(linkType) + ", " + (ffmLoop != null ? "ffm" : "pcap4j")
+                + (sender != null ? ", send(2)" : ", pcap4j send");
     }
 
     @Override
     public void close() {
+        closed = true;
+        // A send never blocks (MSG_DONTWAIT): the wait is one system call at most.
+        while (sending.get() != 0) {
+            Thread.onSpinWait();
+        }
         handle.close();
         arena.close();
     }
