@@ -5,9 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import net.synguard.time.WallClock;
 
@@ -33,14 +31,15 @@ final class NextExLoop {
     private static final int HDR_SEC = 0;
     private static final int HDR_FRAC = 8;
     private static final int HDR_CAPLEN = 16;
-    private static final long HDR_SIZE = 24;
     /** libpcap's MAXIMUM_SNAPLEN: no frame it returns is longer. */
     static final int MAX_FRAME = 262_144;
 
-    private static final AddressLayout HDR_PTR =
-            ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(HDR_SIZE, JAVA_BYTE));
-    private static final AddressLayout DATA_PTR =
-            ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(MAX_FRAME, JAVA_BYTE));
+    /**
+     * All of the address space, to read what libpcap's pointers point at (its header and its frame,
+     * valid until the next call) without a segment per frame.
+     */
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
     private static final int NEXT_TIMEOUT = 0;
 
     private final LibPcap lib;
@@ -83,10 +82,14 @@ final class NextExLoop {
             while (!stopRequested) {
                 int rc = (int) lib.nextEx.invokeExact(handle, hdrOut, dataOut);
                 if (rc == LibPcap.NEXT_OK) {
-                    MemorySegment hdr = hdrOut.get(HDR_PTR, 0);
-                    int caplen = Math.min(hdr.get(JAVA_INT, HDR_CAPLEN), MAX_FRAME);
-                    long ns = hdr.get(JAVA_LONG, HDR_SEC) * 1_000_000_000L + hdr.get(JAVA_LONG, HDR_FRAC);
-                    MemorySegment.copy(dataOut.get(DATA_PTR, 0), JAVA_BYTE, 0, frame, 0, caplen);
+                    // The two pointers are read as plain addresses into one segment spanning memory:
+                    // a MemorySegment per pointer (get(ADDRESS)) allocated per frame, and escape
+                    // analysis did not remove all of it (young GCs under a flood, JFR).
+                    long hdr = hdrOut.get(JAVA_LONG, 0);
+                    int caplen = Math.min(NATIVE.get(JAVA_INT, hdr + HDR_CAPLEN), MAX_FRAME);
+                    long ns = NATIVE.get(JAVA_LONG, hdr + HDR_SEC) * 1_000_000_000L
+                            + NATIVE.get(JAVA_LONG, hdr + HDR_FRAC);
+                    MemorySegment.copy(NATIVE, JAVA_BYTE, dataOut.get(JAVA_LONG, 0), frame, 0, caplen);
                     count++;
                     handler.onFrame(frame, caplen, ns);
                 } else if (rc == NEXT_TIMEOUT) {
