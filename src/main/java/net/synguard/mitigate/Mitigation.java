@@ -480,6 +480,52 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         MitigationEvents.recovered(sink);
     }
 
+    /**
+     * The table's contents for a restore (on the nft thread): the active services, the verified
+     * sources and the blocked ones with what is left of their timeouts. Commands queued while this
+     * runs reach nft after the restore, so nothing verified meanwhile is lost.
+     */
+    @Override
+    public int appendState(StringBuilder script) {
+        Map<String, List<String>> sets = new LinkedHashMap<>();
+        synchronized (this) {
+            for (ActiveTarget t : targets.values()) {
+                for (NftService s : t.services) {
+                    sets.computeIfAbsent(NftRuleset.setFor("active", s), k -> new ArrayList<>())
+                            .add(s.element());
+                }
+            }
+        }
+        long timeoutMs = cfg.verifiedTimeout().toMillis();
+        verified.forEachLive(
+                WallClock.monotonicNs(),
+                timeoutMs,
+                (hi, lo, leftMs) -> sets.computeIfAbsent(
+                                "verified" + (Addresses.isIpv4(hi, lo) ? "4" : "6"), k -> new ArrayList<>())
+                        .add(NftAddresses.format(hi, lo) + " timeout " + leftMs + "ms"));
+        blocks.forEachBlocked(
+                WallClock.nowNs(),
+                (source, leftMs) -> sets.computeIfAbsent(
+                                "blocked" + (Addresses.isIpv4(source.hi(), source.lo()) ? "4" : "6"),
+                                k -> new ArrayList<>())
+                        .add(NftAddresses.format(source.hi(), source.lo()) + " timeout " + leftMs + "ms"));
+        int n = 0;
+        for (Map.Entry<String, List<String>> e : sets.entrySet()) {
+            NftRuleset.appendElements(script, e.getKey(), e.getValue());
+            n += e.getValue().size();
+        }
+        return n;
+    }
+
+    @Override
+    public void tableRestored(String reason, int elements) {
+        if (!started) {
+            return;
+        }
+        enforcing = true;
+        MitigationEvents.restored(sink, reason, elements, activeTargets(), verified.size(), blocks.blockedNow());
+    }
+
     // ------------------------------------------------------------------ status
 
     public MitigationConfig.Mode mode() {
@@ -521,7 +567,11 @@ public final class Mitigation implements AttackListener, NftController.Listener,
 
     /** Responder counters by name (metric suffix), in a stable order. */
     public Map<String, Long> responderCounters() {
-        return counters.byName();
+        // The table's restores ride along with the responder's counters (metric
+        // synguard_mitigation_responder_total{counter="table_restored"}, status "responder").
+        Map<String, Long> out = new LinkedHashMap<>(counters.byName());
+        out.put("table_restored", nft.restores());
+        return out;
     }
 
     public NftController nft() {
