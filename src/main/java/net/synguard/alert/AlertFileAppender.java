@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * reaches the journal or a counter (logback's status messages are printed only for configuration
  * errors). Here each event that did not reach the file is counted in {@link #dropped} (shown with
  * the queue's drops as {@code alert_log_dropped} in status and metrics), and the journal gets a
- * line when writing fails, one a minute while it still fails, and one when it works again. The
+ * line when writing fails and one when it works again, each at most once a minute. The
  * alert events themselves still reach the journal through their summary line, and protection does
  * not depend on the file: this appender runs on the asynchronous queue's thread.
  */
@@ -34,8 +34,11 @@ public final class AlertFileAppender extends RollingFileAppender<ILoggingEvent> 
     private OutputStream watched;
     private volatile boolean failing;
     private volatile String lastError = "";
-    private long droppedInStreak;
-    private long nextReportNs;
+    /** Events lost since the last "written again" line. */
+    private long lost;
+
+    private long nextFailureReportNs;
+    private long nextRecoveryReportNs;
 
     @Override
     public void doAppend(ILoggingEvent event) {
@@ -53,13 +56,18 @@ public final class AlertFileAppender extends RollingFileAppender<ILoggingEvent> 
         super.subAppend(event);
         if (failing) {
             dropped("writing the alert log " + getFile() + " failed: " + lastError);
-        } else if (droppedInStreak > 0) {
+            return;
+        }
+        // A nearly full disk lets some events through and not others: at most one line a minute
+        // each way, with the count of what was lost in between.
+        long now = WallClock.monotonicNs();
+        if (lost > 0 && now >= nextRecoveryReportNs) {
             LOG.warn(
                     "the alert log {} is written again; {} alert events were lost before (alert_log_dropped)",
                     getFile(),
-                    droppedInStreak);
-            droppedInStreak = 0;
-            nextReportNs = 0;
+                    lost);
+            lost = 0;
+            nextRecoveryReportNs = now + REPEAT_NS;
         }
     }
 
@@ -74,15 +82,15 @@ public final class AlertFileAppender extends RollingFileAppender<ILoggingEvent> 
 
     private void dropped(String why) {
         DROPPED.increment();
-        droppedInStreak++;
+        lost++;
         long now = WallClock.monotonicNs();
-        if (droppedInStreak == 1 || now >= nextReportNs) {
-            nextReportNs = now + REPEAT_NS;
+        if (now >= nextFailureReportNs) {
+            nextFailureReportNs = now + REPEAT_NS;
             LOG.warn(
                     "{}: {} alert events not written so far (alert_log_dropped); protection goes on, the"
                             + " summaries stay in this log",
                     why,
-                    droppedInStreak);
+                    lost);
         }
     }
 

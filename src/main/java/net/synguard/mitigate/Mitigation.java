@@ -518,12 +518,21 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     }
 
     @Override
-    public void tableRestored(String reason, int elements) {
+    public void tableRestored(String reason, int elements, long absentAtMostMs) {
         if (!started) {
             return;
         }
         enforcing = true;
-        MitigationEvents.restored(sink, reason, elements, activeTargets(), verified.size(), blocks.blockedNow());
+        MitigationEvents.restored(
+                sink, reason, elements, absentAtMostMs, activeTargets(), verified.size(), blocks.blockedNow());
+        // While the table was missing the flood reached the listeners: their SYN queues are full of
+        // its half-open entries, which would keep real clients out for the kernel's SYN-ACK retries
+        // (about a minute). The same purge as at activation.
+        synchronized (this) {
+            for (ActiveTarget t : targets.values()) {
+                runLater(() -> afterActivation(t, false));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ status

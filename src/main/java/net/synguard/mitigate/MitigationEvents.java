@@ -71,11 +71,18 @@ final class MitigationEvents {
      * back, with the enforcement state it had.
      */
     static void restored(
-            AlertSink sink, String reason, int elements, List<String> targets, long verified, int blocked) {
+            AlertSink sink,
+            String reason,
+            int elements,
+            long absentAtMostMs,
+            List<String> targets,
+            long verified,
+            int blocked) {
         JsonLine j = event("mitigation_restored", WallClock.nowNs(), null)
                 .field("reason", reason)
                 .field("action", "table re-created with its active services, verified and blocked sources")
-                .field("elements", elements);
+                .field("elements", elements)
+                .field("absent_ms_at_most", absentAtMostMs);
         j.beginArray("targets");
         targets.forEach(j::value);
         j.endArray();
@@ -83,7 +90,8 @@ final class MitigationEvents {
         sink.publish(
                 "mitigation_restored",
                 j.build(),
-                "mitigation_restored: " + reason + "; table re-created with " + elements + " elements ("
+                "mitigation_restored: " + reason + " (for at most " + absentAtMostMs + " ms); table re-created with "
+                        + elements + " elements ("
                         + targets.size() + " targets under enforcement, " + verified + " verified, " + blocked
                         + " blocked)");
     }

@@ -77,8 +77,12 @@ public final class NftController implements AutoCloseable {
             return 0;
         }
 
-        /** The table was found missing and has been installed again with {@code elements} elements. */
-        default void tableRestored(String reason, int elements) {}
+        /**
+         * The table was found missing and has been installed again with {@code elements} elements;
+         * it had been there {@code absentAtMostMs} before (the last check that found it, or the
+         * set-up): the longest the host can have been without it.
+         */
+        default void tableRestored(String reason, int elements, long absentAtMostMs) {}
     }
 
     /**
@@ -148,6 +152,8 @@ public final class NftController implements AutoCloseable {
     private long backoffNs;
     private long nextStartNs;
     private long nextCheckNs;
+    /** When the table was last known to be there (monotonic); see {@link Listener#tableRestored}. */
+    private volatile long tableSeenNs = WallClock.monotonicNs();
 
     public NftController(NftRuleset ruleset, Options options, Listener listener) {
         this.ruleset = Objects.requireNonNull(ruleset, "ruleset");
@@ -171,6 +177,7 @@ public final class NftController implements AutoCloseable {
     public boolean setUp() {
         String error = runScript(List.of("-f", "-"), ruleset.script(), "set-up");
         if (error == null) {
+            tableSeenNs = WallClock.monotonicNs();
             LOG.info(
                     "nftables table {} installed ({} protected services)",
                     NftRuleset.QUALIFIED,
@@ -441,7 +448,9 @@ public final class NftController implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        if (reply == NftChild.Reply.ERROR) {
+        if (reply == NftChild.Reply.APPLIED) {
+            tableSeenNs = WallClock.monotonicNs();
+        } else if (reply == NftChild.Reply.ERROR) {
             restore("table " + NftRuleset.QUALIFIED + " missing (" + child.lastError() + ")");
         } else if (reply != NftChild.Reply.APPLIED) {
             childFailed("nft -i " + (reply == null ? "no answer to the table check" : child.exitDescription()));
@@ -466,9 +475,16 @@ public final class NftController implements AutoCloseable {
             return;
         }
         restores.increment();
-        LOG.warn("nftables table {} restored ({} elements)", NftRuleset.QUALIFIED, elements);
+        long now = WallClock.monotonicNs();
+        long absentMs = (now - tableSeenNs) / 1_000_000L;
+        tableSeenNs = now;
+        LOG.warn(
+                "nftables table {} restored ({} elements; absent for at most {} ms)",
+                NftRuleset.QUALIFIED,
+                elements,
+                absentMs);
         try {
-            listener.tableRestored(reason, elements);
+            listener.tableRestored(reason, elements, absentMs);
         } catch (RuntimeException e) {
             LOG.warn("nft listener failed", e);
         }
