@@ -116,6 +116,7 @@ flt_clients() {
     MIT_SLICE=$((MIT_SLICE + 1))
     lab_connect_clients "$secs" "$dir/clients.csv" --sources "$sources" --reconnect --rate 50 --timeout 3 \
         >/dev/null || true
+    # shellcheck disable=SC2034 # read by the scripts that source this file
     FLT_SUMMARY="$LAB_CLIENTS_SUMMARY"
 }
 

@@ -519,9 +519,9 @@ public final class Mitigation implements AttackListener, NftController.Listener,
 
     @Override
     public void tableRestored(String reason, int elements, long absentAtMostMs) {
-        if (!started) {
-            return;
-        }
+        // No check for `started`: the nft thread may restore a table whose set-up failed before
+        // start() has set it, and enforcement must come on then too. Mode off and detached copies
+        // never start the nft thread, so they never get here.
         enforcing = true;
         MitigationEvents.restored(
                 sink, reason, elements, absentAtMostMs, activeTargets(), verified.size(), blocks.blockedNow());
