@@ -75,10 +75,7 @@ fig() { figures+=("$1=$2"); }
 mit_server_reset 0
 flt_daemon_start restart
 lab_flood_bg_start tcpreplay 20000 2400000 80
-# A daemon started just before a flood answers its first clients late on this busy 2-core machine
-# (its first wave of challenges, 4 to each of 65,536 spoofed sources, and the JIT): the baseline
-# starts after that; the restart below is measured as it comes.
-sleep 3
+sleep 1
 flt_clients before 3
 fig before_kill_success_pct "$(pct "$FLT_SUMMARY")"
 check "before the kill: >= 95% of clients succeed ($(pct "$FLT_SUMMARY")%)" ge "$(pct "$FLT_SUMMARY")" 95

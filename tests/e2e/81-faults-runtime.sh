@@ -77,9 +77,7 @@ ALERTS="$alertfs/alerts.log"
 mit_server_reset 0
 flt_daemon_start runtime ALERTS="$ALERTS"
 lab_flood_bg_start tcpreplay 20000 2400000 80
-# A daemon started just before a flood answers its first clients late on a busy 2-core machine
-# (its first wave of challenges and the JIT; see 80-faults-restart.sh): faults come after that.
-sleep 3
+sleep 1
 clients_ok baseline 2 "baseline under the flood"
 
 # ---------------------------------------------------------------- 1. broken reload

@@ -175,7 +175,15 @@ public final class NftController implements AutoCloseable {
      * {@code false}, reported to the listener, when nft is missing or refuses it.
      */
     public boolean setUp() {
-        String error = runScript(List.of("-f", "-"), ruleset.script(), "set-up");
+        return setUp("");
+    }
+
+    /**
+     * As {@link #setUp()}, with {@code elements} ({@code add element} lines, e.g. the services
+     * active from the start) in the same transaction.
+     */
+    public boolean setUp(String elements) {
+        String error = runScript(List.of("-f", "-"), ruleset.script() + elements, "set-up");
         if (error == null) {
             tableSeenNs = WallClock.monotonicNs();
             LOG.info(
