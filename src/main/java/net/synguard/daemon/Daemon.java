@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import net.synguard.alert.AlertFileAppender;
 import net.synguard.alert.AlertSink;
 import net.synguard.alert.CountingAsyncAppender;
 import net.synguard.alert.DaemonEvents;
@@ -131,7 +132,8 @@ public final class Daemon {
                 interfaces,
                 StatusBuilder.of(kernel.latest(), kernel.previous()),
                 alerts.published(),
-                CountingAsyncAppender.dropped(),
+                // Lost on the way to the alert log: the queue was full, or the file failed.
+                CountingAsyncAppender.dropped() + AlertFileAppender.dropped(),
                 hook == null ? 0 : hook.dropped(),
                 hook == null ? 0 : hook.failed(),
                 reloadCount,

@@ -50,6 +50,8 @@ public final class Mitigation implements AttackListener, NftController.Listener,
     private static final Logger LOG = LoggerFactory.getLogger(Mitigation.class);
     /** Linux's cookie counter period ({@code TCP_SYNCOOKIE_PERIOD}); a cookie lives two. */
     static final long COOKIE_PERIOD_NS = 60_000_000_000L;
+    /** Longest wait for an activation to reach the kernel before the half-open purge runs anyway. */
+    private static final long ACTIVATION_WAIT_NS = 2_000_000_000L;
 
     private final MitigationConfig cfg;
     private final List<ProtectedService> protect;
@@ -178,7 +180,18 @@ public final class Mitigation implements AttackListener, NftController.Listener,
                             + " protect list)",
                     cfg.mode().configName());
         }
-        enforcing = nft.setUp();
+        // Mode always: the table comes with its services active, in the same transaction. Installed
+        // empty and activated through nft -i a moment later, a flood already running (a restart
+        // during an attack) would fill the listener's queue in between.
+        StringBuilder initial = new StringBuilder();
+        if (cfg.mode() == Mode.ALWAYS) {
+            Map<String, List<String>> sets = new LinkedHashMap<>();
+            for (ProtectedService p : protect) {
+                addActive(sets, NftService.of(p));
+            }
+            appendSets(initial, sets);
+        }
+        enforcing = nft.setUp(initial.toString());
         nft.start();
         started = true;
         if (cfg.mode() == Mode.ALWAYS) {
@@ -376,13 +389,14 @@ public final class Mitigation implements AttackListener, NftController.Listener,
             t = new ActiveTarget(target.hi(), target.lo(), Addresses.format(target), services, nowNs);
             targets.put(target, t);
             active = targets.values().toArray(new ActiveTarget[0]);
+            long queuedNs = WallClock.monotonicNs();
             for (NftService s : services) {
                 nft.activate(s);
             }
             mitigations++;
             boolean first = targets.size() == 1;
             ActiveTarget started = t;
-            runLater(() -> afterActivation(started, first));
+            runLater(() -> afterActivation(started, first, queuedNs));
             MitigationEvents.started(sink, cfg, t, attackId, nowNs, enforcing);
         }
         if (attackId != null) {
@@ -418,7 +432,21 @@ public final class Mitigation implements AttackListener, NftController.Listener,
 
     // ------------------------------------------------------------------ worker thread
 
-    private void afterActivation(ActiveTarget t, boolean first) {
+    /**
+     * The purge and the playbook, once the activation queued at {@code queuedNs} (monotonic) is in
+     * the kernel: a purge before that is refilled by the flood at once (64 entries take it 3 ms at
+     * 20,000 SYN/s) and the listener stays full for seconds.
+     */
+    private void afterActivation(ActiveTarget t, boolean first, long queuedNs) {
+        long deadline = WallClock.monotonicNs() + ACTIVATION_WAIT_NS;
+        while (enforcing && nft.appliedThroughNs() < queuedNs && WallClock.monotonicNs() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         if (cfg.purgeHalfOpen() && cfg.engine() == Engine.RESPONDER) {
             for (NftService s : t.services) {
                 int n = HalfOpenPurge.purge(s);
@@ -480,6 +508,71 @@ public final class Mitigation implements AttackListener, NftController.Listener,
         MitigationEvents.recovered(sink);
     }
 
+    /**
+     * The table's contents for a restore (on the nft thread): the active services, the verified
+     * sources and the blocked ones with what is left of their timeouts. Commands queued while this
+     * runs reach nft after the restore, so nothing verified meanwhile is lost.
+     */
+    @Override
+    public int appendState(StringBuilder script) {
+        Map<String, List<String>> sets = new LinkedHashMap<>();
+        synchronized (this) {
+            for (ActiveTarget t : targets.values()) {
+                addActive(sets, t.services);
+            }
+        }
+        long timeoutMs = cfg.verifiedTimeout().toMillis();
+        verified.forEachLive(
+                WallClock.monotonicNs(),
+                timeoutMs,
+                (hi, lo, leftMs) -> sets.computeIfAbsent(
+                                "verified" + (Addresses.isIpv4(hi, lo) ? "4" : "6"), k -> new ArrayList<>())
+                        .add(NftAddresses.format(hi, lo) + " timeout " + leftMs + "ms"));
+        blocks.forEachBlocked(
+                WallClock.nowNs(),
+                (source, leftMs) -> sets.computeIfAbsent(
+                                "blocked" + (Addresses.isIpv4(source.hi(), source.lo()) ? "4" : "6"),
+                                k -> new ArrayList<>())
+                        .add(NftAddresses.format(source.hi(), source.lo()) + " timeout " + leftMs + "ms"));
+        return appendSets(script, sets);
+    }
+
+    private static void addActive(Map<String, List<String>> sets, List<NftService> services) {
+        for (NftService s : services) {
+            sets.computeIfAbsent(NftRuleset.setFor("active", s), k -> new ArrayList<>())
+                    .add(s.element());
+        }
+    }
+
+    /** {@code add element} lines for each set's elements; returns how many elements. */
+    private static int appendSets(StringBuilder script, Map<String, List<String>> sets) {
+        int n = 0;
+        for (Map.Entry<String, List<String>> e : sets.entrySet()) {
+            NftRuleset.appendElements(script, e.getKey(), e.getValue());
+            n += e.getValue().size();
+        }
+        return n;
+    }
+
+    @Override
+    public void tableRestored(String reason, int elements, long absentAtMostMs) {
+        // No check for `started`: the nft thread may restore a table whose set-up failed before
+        // start() has set it, and enforcement must come on then too. Mode off and detached copies
+        // never start the nft thread, so they never get here.
+        enforcing = true;
+        MitigationEvents.restored(
+                sink, reason, elements, absentAtMostMs, activeTargets(), verified.size(), blocks.blockedNow());
+        // While the table was missing the flood reached the listeners: their SYN queues are full of
+        // its half-open entries, which would keep real clients out for the kernel's SYN-ACK retries
+        // (about a minute). The same purge as at activation.
+        synchronized (this) {
+            for (ActiveTarget t : targets.values()) {
+                // The restored table holds the active services already: nothing to wait for.
+                runLater(() -> afterActivation(t, false, Long.MIN_VALUE));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ status
 
     public MitigationConfig.Mode mode() {
@@ -521,7 +614,11 @@ public final class Mitigation implements AttackListener, NftController.Listener,
 
     /** Responder counters by name (metric suffix), in a stable order. */
     public Map<String, Long> responderCounters() {
-        return counters.byName();
+        // The table's restores ride along with the responder's counters (metric
+        // synguard_mitigation_responder_total{counter="table_restored"}, status "responder").
+        Map<String, Long> out = new LinkedHashMap<>(counters.byName());
+        out.put("table_restored", nft.restores());
+        return out;
     }
 
     public NftController nft() {

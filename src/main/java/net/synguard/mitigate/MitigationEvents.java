@@ -9,7 +9,7 @@ import net.synguard.time.WallClock;
 
 /**
  * The mitigation's events (README, "Read the alerts"): {@code mitigation_started}, {@code
- * mitigation_stopped}, {@code mitigation_error} and {@code kernel_tuning}, each a JSON line for
+ * mitigation_stopped}, {@code mitigation_error}, {@code mitigation_restored} and {@code kernel_tuning}, each a JSON line for
  * the alert log and a summary for the journal. {@code source_blocked} and {@code
  * source_unblocked} are {@link SourceBlocks}'.
  */
@@ -64,6 +64,36 @@ final class MitigationEvents {
                 .field("reason", "nft applies commands again")
                 .field("action", "recovered");
         sink.publish("mitigation_error", j.build(), "mitigation recovered: nft applies commands again");
+    }
+
+    /**
+     * The table was found missing while the daemon ran (deleted by hand, a firewall reload) and is
+     * back, with the enforcement state it had.
+     */
+    static void restored(
+            AlertSink sink,
+            String reason,
+            int elements,
+            long absentAtMostMs,
+            List<String> targets,
+            long verified,
+            int blocked) {
+        JsonLine j = event("mitigation_restored", WallClock.nowNs(), null)
+                .field("reason", reason)
+                .field("action", "table re-created with its active services, verified and blocked sources")
+                .field("elements", elements)
+                .field("absent_ms_at_most", absentAtMostMs);
+        j.beginArray("targets");
+        targets.forEach(j::value);
+        j.endArray();
+        j.field("verified", verified).field("blocked", blocked);
+        sink.publish(
+                "mitigation_restored",
+                j.build(),
+                "mitigation_restored: " + reason + " (for at most " + absentAtMostMs + " ms); table re-created with "
+                        + elements + " elements ("
+                        + targets.size() + " targets under enforcement, " + verified + " verified, " + blocked
+                        + " blocked)");
     }
 
     static void kernelTuning(AlertSink sink, List<SysctlChange> changes, String action) {

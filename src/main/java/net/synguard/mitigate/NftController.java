@@ -35,6 +35,15 @@ import org.slf4j.LoggerFactory;
  * Listener#nftFailed}), commands taken meanwhile are counted as {@link #lost}, and the thread
  * restarts nft with an exponential backoff; the first command applied afterwards calls {@link
  * Listener#nftRecovered}. Detection goes on regardless: nothing here throws to the caller.
+ *
+ * <p>The table itself is checked too: once a second while idle, and at once after nft refused a
+ * line, the thread sends {@value #PROBE} through the same child, a transaction that changes nothing
+ * while the table is there and fails while it is not. A table found missing (deleted by hand, a
+ * firewall reload that flushed the ruleset, a set-up that failed while nft was missing) is
+ * installed again in one {@code nft -f} transaction together with the state the listener holds
+ * ({@link Listener#appendState}: active services, verified and blocked sources with what is left
+ * of their timeouts), then the listener hears {@link Listener#tableRestored}. Commands queued
+ * meanwhile go through after it, in order.
  */
 public final class NftController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NftController.class);
@@ -42,6 +51,14 @@ public final class NftController implements AutoCloseable {
     static final int MAX_BATCH = 16;
 
     private static final long IDLE_POLL_MS = 50;
+    /** How often the table's presence is checked while nft answers. */
+    private static final long CHECK_INTERVAL_NS = 1_000_000_000L;
+    /**
+     * Re-declares a set of the table exactly as {@link NftRuleset#table} declares it: the kernel
+     * treats it as a no-op (a transaction nft acknowledges, nothing changed) while the table exists
+     * and refuses it with "No such file or directory" when it does not.
+     */
+    static final String PROBE = "add set " + NftRuleset.QUALIFIED + " verified4 { type ipv4_addr; flags timeout; }";
 
     /** What the daemon turns into {@code mitigation_error} events. */
     public interface Listener {
@@ -50,6 +67,22 @@ public final class NftController implements AutoCloseable {
 
         /** nft applies commands again after a failure. */
         default void nftRecovered() {}
+
+        /**
+         * Appends {@code add element} lines for what the table should hold now (active services,
+         * verified and blocked sources) to a restore script; returns how many elements it wrote.
+         * Called on the nft thread.
+         */
+        default int appendState(StringBuilder script) {
+            return 0;
+        }
+
+        /**
+         * The table was found missing and has been installed again with {@code elements} elements;
+         * it had been there {@code absentAtMostMs} before (the last check that found it, or the
+         * set-up): the longest the host can have been without it.
+         */
+        default void tableRestored(String reason, int elements, long absentAtMostMs) {}
     }
 
     /**
@@ -106,6 +139,7 @@ public final class NftController implements AutoCloseable {
     private final LongAdder errorLines = new LongAdder();
     private final LongAdder starts = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder restores = new LongAdder();
     private final Object progress = new Object();
     private final AtomicReference<Thread> worker = new AtomicReference<>();
     private volatile boolean closed;
@@ -117,6 +151,9 @@ public final class NftController implements AutoCloseable {
     private boolean failing;
     private long backoffNs;
     private long nextStartNs;
+    private long nextCheckNs;
+    /** When the table was last known to be there (monotonic); see {@link Listener#tableRestored}. */
+    private volatile long tableSeenNs = WallClock.monotonicNs();
 
     public NftController(NftRuleset ruleset, Options options, Listener listener) {
         this.ruleset = Objects.requireNonNull(ruleset, "ruleset");
@@ -138,8 +175,17 @@ public final class NftController implements AutoCloseable {
      * {@code false}, reported to the listener, when nft is missing or refuses it.
      */
     public boolean setUp() {
-        String error = runScript(List.of("-f", "-"), ruleset.script(), "set-up");
+        return setUp("");
+    }
+
+    /**
+     * As {@link #setUp()}, with {@code elements} ({@code add element} lines, e.g. the services
+     * active from the start) in the same transaction.
+     */
+    public boolean setUp(String elements) {
+        String error = runScript(List.of("-f", "-"), ruleset.script() + elements, "set-up");
         if (error == null) {
+            tableSeenNs = WallClock.monotonicNs();
             LOG.info(
                     "nftables table {} installed ({} protected services)",
                     NftRuleset.QUALIFIED,
@@ -313,7 +359,9 @@ public final class NftController implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                ensureChild();
+                if (ensureChild()) {
+                    checkTable();
+                }
                 continue;
             }
             batch.clear();
@@ -333,6 +381,10 @@ public final class NftController implements AutoCloseable {
             }
             send(line.toString(), batch);
             signalProgress();
+            // A busy queue never idles: check between batches too, at the same pace.
+            if (!closed && child != null) {
+                checkTable();
+            }
         }
         if (child != null) {
             child.close();
@@ -374,12 +426,75 @@ public final class NftController implements AutoCloseable {
         } else if (reply == NftChild.Reply.ERROR) {
             failedCommands.add(batch.size());
             LOG.warn("nft refused {} commands: {}", batch.size(), child.lastError());
+            // Set updates fail when the table has gone: look now, not at the next second.
+            nextCheckNs = 0;
         } else {
             lost.add(batch.size());
             String why = reply == null
                     ? "no answer within " + options.replyTimeout().toMillis() + " ms"
                     : child.exitDescription();
             childFailed("nft -i " + why);
+        }
+    }
+
+    /**
+     * Sends {@link #PROBE} when a check is due; restores the table when nft says it is missing.
+     * Runs on the nft thread with a live child.
+     */
+    private void checkTable() {
+        long now = WallClock.monotonicNs();
+        if (now < nextCheckNs) {
+            return;
+        }
+        nextCheckNs = now + CHECK_INTERVAL_NS;
+        NftChild.Reply reply;
+        try {
+            reply = child.send(PROBE, options.replyTimeout().toMillis());
+        } catch (IOException e) {
+            reply = NftChild.Reply.EXITED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (reply == NftChild.Reply.APPLIED) {
+            tableSeenNs = WallClock.monotonicNs();
+        } else if (reply == NftChild.Reply.ERROR) {
+            restore("table " + NftRuleset.QUALIFIED + " missing (" + child.lastError() + ")");
+        } else if (reply != NftChild.Reply.APPLIED) {
+            childFailed("nft -i " + (reply == null ? "no answer to the table check" : child.exitDescription()));
+        }
+    }
+
+    /** Installs the table again with the listener's state, in one transaction. */
+    private void restore(String reason) {
+        StringBuilder script = new StringBuilder(ruleset.script());
+        int elements;
+        try {
+            elements = listener.appendState(script);
+        } catch (RuntimeException e) {
+            LOG.warn("nft listener failed to list its state; restoring an empty table", e);
+            script.setLength(0);
+            script.append(ruleset.script());
+            elements = 0;
+        }
+        LOG.warn("{}: installing it again with {} elements", reason, elements);
+        if (runScript(List.of("-f", "-"), script.toString(), "restore") != null) {
+            // Reported by runScript; tried again at the next check.
+            return;
+        }
+        restores.increment();
+        long now = WallClock.monotonicNs();
+        long absentMs = (now - tableSeenNs) / 1_000_000L;
+        tableSeenNs = now;
+        LOG.warn(
+                "nftables table {} restored ({} elements; absent for at most {} ms)",
+                NftRuleset.QUALIFIED,
+                elements,
+                absentMs);
+        try {
+            listener.tableRestored(reason, elements, absentMs);
+        } catch (RuntimeException e) {
+            LOG.warn("nft listener failed", e);
         }
     }
 
@@ -531,6 +646,11 @@ public final class NftController implements AutoCloseable {
     /** Failures reported or retried: set-up, tear-down, start, death, hang. */
     public long failures() {
         return failures.sum();
+    }
+
+    /** Times the table was found missing and installed again. */
+    public long restores() {
+        return restores.sum();
     }
 
     public int queued() {

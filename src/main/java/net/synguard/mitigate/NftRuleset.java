@@ -126,6 +126,26 @@ public final class NftRuleset {
         return "add table " + QUALIFIED + "\ndelete table " + QUALIFIED + "\n";
     }
 
+    /** Elements per {@code add element} line of a restore script: lines of about 8 KiB. */
+    static final int ELEMENTS_PER_LINE = 256;
+
+    /**
+     * Appends {@code add element inet synguard SET { ... }} lines with {@code elements} (nft element
+     * text, e.g. {@code 198.18.0.5 timeout 5000ms}) to a script for {@code nft -f}; nothing when
+     * there are none.
+     */
+    static void appendElements(StringBuilder script, String set, List<String> elements) {
+        for (int i = 0; i < elements.size(); i += ELEMENTS_PER_LINE) {
+            script.append("add element ")
+                    .append(QUALIFIED)
+                    .append(' ')
+                    .append(set)
+                    .append(" { ")
+                    .append(String.join(", ", elements.subList(i, Math.min(elements.size(), i + ELEMENTS_PER_LINE))))
+                    .append(" }\n");
+        }
+    }
+
     /** {@code table inet synguard { ... }} alone. */
     public String table() {
         StringBuilder t = new StringBuilder(4096);

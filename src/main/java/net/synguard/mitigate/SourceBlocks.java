@@ -133,6 +133,16 @@ final class SourceBlocks {
         }
     }
 
+    /** Calls {@code action} with each blocked source and the milliseconds left of its block. */
+    synchronized void forEachBlocked(long nowNs, java.util.function.ObjLongConsumer<Address> action) {
+        for (Map.Entry<Address, Block> e : blocks.entrySet()) {
+            long leftMs = (e.getValue().untilNs() - nowNs) / 1_000_000L;
+            if (leftMs >= 1) {
+                action.accept(e.getKey(), leftMs);
+            }
+        }
+    }
+
     synchronized int blockedNow() {
         return blocks.size();
     }

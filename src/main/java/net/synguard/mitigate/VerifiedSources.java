@@ -85,6 +85,25 @@ public final class VerifiedSources {
         return revoked.getIfPresent(probe.set(hi, lo)) != null;
     }
 
+    /**
+     * Calls {@code action} with each source still verified at {@code nowMonotonicNs} and the
+     * milliseconds left of its timeout (at least 1): the state a restored table needs.
+     */
+    void forEachLive(long nowMonotonicNs, long timeoutMs, LiveSource action) {
+        cache.asMap().forEach((key, at) -> {
+            long leftMs = timeoutMs - (nowMonotonicNs - at) / 1_000_000L;
+            if (leftMs >= 1) {
+                action.accept(key.hi(), key.lo(), Math.min(leftMs, timeoutMs));
+            }
+        });
+    }
+
+    /** A verified source and what is left of its timeout. */
+    @FunctionalInterface
+    interface LiveSource {
+        void accept(long hi, long lo, long leftMs);
+    }
+
     public long size() {
         return cache.estimatedSize();
     }

@@ -360,4 +360,130 @@ class NftControllerTest {
         assertThat(small.queued()).isEqualTo(2);
         small.close();
     }
+
+    /** A listener that holds what a daemon would: one active service, one verified source. */
+    private final List<String> restored = new CopyOnWriteArrayList<>();
+
+    private NftController.Listener stateful() {
+        return new NftController.Listener() {
+            @Override
+            public void nftFailed(String reason) {
+                failures.add(reason);
+            }
+
+            @Override
+            public int appendState(StringBuilder script) {
+                NftRuleset.appendElements(script, "active4", List.of(WEB4.element()));
+                NftRuleset.appendElements(script, "verified4", List.of("198.51.100.7 timeout 60000ms"));
+                return 2;
+            }
+
+            @Override
+            public void tableRestored(String reason, int elements, long absentAtMostMs) {
+                restored.add(reason + " / " + elements + " / " + absentAtMostMs);
+            }
+        };
+    }
+
+    private boolean tablePresent() {
+        return NS.nft("", "list", "table", "inet", "synguard").status() == 0;
+    }
+
+    private void awaitTable() throws InterruptedException {
+        for (int i = 0; i < 100 && !tablePresent(); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void aTableDeletedByHandIsRestoredWithTheListenersState() throws InterruptedException {
+        NftController c =
+                new NftController(RULESET, NftController.Options.defaults().withCommand(NS.nftCommand()), stateful());
+        try {
+            assertThat(c.setUp()).isTrue();
+            c.start();
+            assertThat(c.activate(WEB4)).isTrue();
+            assertThat(c.verify(Address.parse("198.51.100.7"), Duration.ofMinutes(1)))
+                    .isTrue();
+            assertThat(c.flush(WAIT)).isTrue();
+            // Someone else's `nft delete table inet synguard`.
+            assertThat(NS.nft("", "delete", "table", "inet", "synguard").status())
+                    .isZero();
+            assertThat(tablePresent()).isFalse();
+            awaitTable();
+            assertThat(tablePresent()).as("re-created within 5 s").isTrue();
+            for (int i = 0; i < 40 && restored.isEmpty(); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(NS.elements("active4")).containsExactly("198.18.0.1 . 80");
+            assertThat(NS.elements("verified4")).containsExactly("198.51.100.7");
+            assertThat(table()).contains("unverified4").contains("blocked4");
+            assertThat(c.restores()).isEqualTo(1);
+            assertThat(restored).hasSize(1);
+            assertThat(restored.getFirst()).contains("missing").contains(" / 2 / ");
+            // Commands after the restore apply to the new table.
+            assertThat(c.verify(Address.parse("198.51.100.8"), Duration.ofMinutes(1)))
+                    .isTrue();
+            assertThat(c.flush(WAIT)).isTrue();
+            assertThat(NS.elements("verified4")).containsExactlyInAnyOrder("198.51.100.7", "198.51.100.8");
+            assertThat(failures).isEmpty();
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void aTableThatIsThereIsLeftAlone() throws InterruptedException {
+        NftController c =
+                new NftController(RULESET, NftController.Options.defaults().withCommand(NS.nftCommand()), stateful());
+        try {
+            assertThat(c.setUp()).isTrue();
+            c.start();
+            assertThat(c.verify(Address.parse("198.51.100.9"), Duration.ofMinutes(1)))
+                    .isTrue();
+            assertThat(c.flush(WAIT)).isTrue();
+            // Two checks' worth of time: the probe changes nothing.
+            Thread.sleep(2300);
+            assertThat(c.restores()).isZero();
+            assertThat(restored).isEmpty();
+            assertThat(NS.elements("verified4")).containsExactly("198.51.100.9");
+            assertThat(c.errorLines()).isZero();
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void aTableMissingAtStartIsInstalledByTheCheck() throws InterruptedException {
+        // As after a set-up that failed while nft was missing: the child runs, the table is not there.
+        NftController c =
+                new NftController(RULESET, NftController.Options.defaults().withCommand(NS.nftCommand()), stateful());
+        try {
+            c.start();
+            awaitTable();
+            assertThat(tablePresent()).isTrue();
+            for (int i = 0; i < 40 && restored.isEmpty(); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(restored).hasSize(1);
+            assertThat(NS.elements("active4")).containsExactly("198.18.0.1 . 80");
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void restoreScriptsSplitLongElementLists() {
+        StringBuilder s = new StringBuilder();
+        List<String> many = java.util.stream.IntStream.range(0, NftRuleset.ELEMENTS_PER_LINE + 1)
+                .mapToObj(i -> "198.51.100." + (i % 250) + " timeout 1000ms")
+                .toList();
+        NftRuleset.appendElements(s, "verified4", many);
+        NftRuleset.appendElements(s, "blocked4", List.of());
+        assertThat(s.toString().lines())
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l)
+                        .startsWith("add element inet synguard verified4 { ")
+                        .endsWith(" }"));
+    }
 }
