@@ -214,7 +214,8 @@ timeout -k 3 30 ip netns exec "$LAB_ATK" tcpreplay -q -i "$LAB_ATK_IF" --pps=200
 flood=$!
 lab_register_pid "$flood"
 sleep 0.5
-lab_connect_clients 5 "$work/clients.csv" --sources "$(_mit_next_sources)" --rate 50 --timeout 3 >/dev/null || true
+_mit_next_sources
+lab_connect_clients 5 "$work/clients.csv" --sources "$MIT_SOURCES" --rate 50 --timeout 3 >/dev/null || true
 lab_stop_pid "$flood"
 lab_synrecv_sampler_stop >/dev/null
 echo "phase=mixed $LAB_CLIENTS_SUMMARY synrecv_max=$LAB_SYNRECV_MAX"

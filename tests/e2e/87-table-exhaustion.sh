@@ -92,7 +92,8 @@ timeout -k 3 60 ip netns exec "$LAB_ATK" tcpreplay -q -i "$LAB_ATK_IF" --pps="$p
 flood=$!
 lab_register_pid "$flood"
 sleep 2
-lab_connect_clients 5 "$work/clients.csv" --sources "$(_mit_next_sources)" --rate 50 --timeout 3 >/dev/null || true
+_mit_next_sources
+lab_connect_clients 5 "$work/clients.csv" --sources "$MIT_SOURCES" --rate 50 --timeout 3 >/dev/null || true
 ip netns exec "$LAB_SRV" curl -s --max-time 2 "http://127.0.0.1:$MIT_METRICS_PORT/metrics" >"$work/metrics.txt" || true
 ip netns exec "$LAB_SRV" "$root/bin/synguard" status --config "$dir/synguard.conf" >"$work/status.txt" 2>&1 || true
 wait "$flood" || true

@@ -111,9 +111,8 @@ flt_clients() {
     local tag="${1:?flt_clients TAG SECONDS}" secs="${2:?}" dir sources
     dir="$MIT_WORK/$tag"
     mkdir -p "$dir"
-    # _mit_next_sources counts its slices in MIT_SLICE, which a $(...) subshell cannot change.
-    sources="$(_mit_next_sources)"
-    MIT_SLICE=$((MIT_SLICE + 1))
+    _mit_next_sources
+    sources="$MIT_SOURCES"
     lab_connect_clients "$secs" "$dir/clients.csv" --sources "$sources" --reconnect --rate 50 --timeout 3 \
         >/dev/null || true
     # shellcheck disable=SC2034 # read by the scripts that source this file

@@ -67,11 +67,14 @@ mit_server_reset() {
 }
 
 # The next unused /21 of the pool.
+# Sets MIT_SOURCES to the next unused /21 of client sources. Not a $(...) function: the counter
+# must advance in this shell (in a subshell every phase got the same slice, and later phases ran
+# with clients verified by earlier ones).
 _mit_next_sources() {
     local third=$((64 + 8 * MIT_SLICE))
     MIT_SLICE=$((MIT_SLICE + 1))
     ((third < 128)) || _lab_die "mitigation.sh: the clients' source pool is used up (8 phases per lab)"
-    printf '198.18.%d.0/21\n' "$third"
+    MIT_SOURCES="198.18.$third.0/21"
 }
 
 _mit_srv() { ip netns exec "$LAB_SRV" "$@"; }
@@ -162,7 +165,8 @@ mit_phase() {
     local dir sources cookies0 cookies1 tx0 tx1 t0 t1 sent=0 count synrecv="" audit="" span
     dir="$MIT_WORK/$tag"
     mkdir -p "$dir"
-    sources="$(_mit_next_sources)"
+    _mit_next_sources
+    sources="$MIT_SOURCES"
     if [[ "$MIT_CAPTURE" == 1 ]]; then
         # SYNs, SYN-ACKs and resets (the handoffs' RSTs tell when a client proved itself), headers
         # only (54 bytes: Ethernet, IPv4, TCP up to its flags).
