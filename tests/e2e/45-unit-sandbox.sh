@@ -217,6 +217,13 @@ if [[ $mode == daemon ]]; then
     # the status endpoint on 127.0.0.1 must still answer, and the filter must be in place.
     check "synguard status answers over loopback under IPAddressAllow=localhost" \
         inside /usr/bin/synguard status --config /etc/synguard/synguard.conf
+    # The kernel playbook's sysctl directories are writable in the service's mount namespace,
+    # the rest of /proc/sys is not (ProtectKernelTunables=yes, ReadWritePaths=).
+    # (A value written back unchanged; root in the service's mount namespace, so only the mount's
+    # read-only flag can refuse it.)
+    check "in the service: /proc/sys/net/ipv4 writable, /proc/sys/kernel read-only" inside bash -c "
+        nsenter -t $pid1 -m sh -c 'cat /proc/sys/net/ipv4/tcp_synack_retries >/proc/sys/net/ipv4/tcp_synack_retries' &&
+        nsenter -t $pid1 -m findmnt -no OPTIONS -T /proc/sys/kernel | grep -qE '(^|,)ro(,|\$)'"
     check "the unit's IP filter: deny any, allow localhost" inside bash -c '
         [[ "$(systemctl show -p IPAddressDeny --value synguard)" == *0.0.0.0/0* ]] &&
         [[ "$(systemctl show -p IPAddressAllow --value synguard)" == *127.0.0.0/8* ]]'
