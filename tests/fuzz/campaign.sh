@@ -35,7 +35,7 @@ case "${1:-}" in
     "") ;;
     *) [[ "$1" =~ ^[0-9]+$ ]] || die "usage: $0 [MINUTES | --merge-only]"; minutes="$1" ;;
 esac
-targets=(${FUZZ_TARGETS:-decoder cookie})
+read -r -a targets <<<"${FUZZ_TARGETS:-decoder cookie}"
 build="${FUZZ_BUILD_DIR:-$root/target}"
 logs="${FUZZ_LOG_DIR:-$root/tests/out/fuzz}"
 work="$root/.cifuzz-corpus/campaign"
