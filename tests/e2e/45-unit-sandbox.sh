@@ -212,6 +212,22 @@ check "user synguard, capabilities exactly CAP_NET_RAW + CAP_NET_ADMIN (0x3000)"
     grep -qx 'CapEff:[[:space:]]*0000000000003000' /proc/$pid1/status &&
     grep -qx 'CapBnd:[[:space:]]*0000000000003000' /proc/$pid1/status"
 check "nothing refused that should not be" bash -c '! nsenter -t "$1" -a journalctl -u synguard -o cat --no-pager | grep -q UNEXPECTED' _ "$inside_pid"
+if [[ $mode == daemon ]]; then
+    # The unit allows IP traffic on loopback only (IPAddressDeny=any, IPAddressAllow=localhost):
+    # the status endpoint on 127.0.0.1 must still answer, and the filter must be in place.
+    check "synguard status answers over loopback under IPAddressAllow=localhost" \
+        inside /usr/bin/synguard status --config /etc/synguard/synguard.conf
+    # The kernel playbook's sysctl directories are writable in the service's mount namespace,
+    # the rest of /proc/sys is not (ProtectKernelTunables=yes, ReadWritePaths=).
+    # (A value written back unchanged; root in the service's mount namespace, so only the mount's
+    # read-only flag can refuse it.)
+    check "in the service: /proc/sys/net/ipv4 writable, /proc/sys/kernel read-only" inside bash -c "
+        nsenter -t $pid1 -m sh -c 'cat /proc/sys/net/ipv4/tcp_synack_retries >/proc/sys/net/ipv4/tcp_synack_retries' &&
+        nsenter -t $pid1 -m findmnt -no OPTIONS -T /proc/sys/kernel | grep -qE '(^|,)ro(,|\$)'"
+    check "the unit's IP filter: deny any, allow localhost" inside bash -c '
+        [[ "$(systemctl show -p IPAddressDeny --value synguard)" == *0.0.0.0/0* ]] &&
+        [[ "$(systemctl show -p IPAddressAllow --value synguard)" == *127.0.0.0/8* ]]'
+fi
 if [[ $mode == stand-in ]]; then
     check "the JVM's nft child created table inet synguard" inside bash -c 'nft list table inet synguard >/dev/null'
     check "alerts.log written through /etc/synguard/logback.xml, synguard 0640" inside bash -c '

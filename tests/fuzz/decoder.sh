@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# A Jazzer fuzzing campaign on the frame decoder, outside CI.
+# A Jazzer fuzzing campaign on the frame decoder, outside CI, through JUnit's @FuzzTest.
+# tests/fuzz/campaign.sh is the longer campaign (decoder and cookie path, Jazzer's own driver,
+# minimized corpus checked in under src/test/resources/fuzz/ and replayed by `mvn verify`).
 #
 #   tests/fuzz/decoder.sh [MINUTES]     (default 10)
 #

@@ -6,9 +6,15 @@ import java.util.Locale;
  * A minimal JSON writer for one event line. Field order is the order of the calls, numbers are
  * formatted the same way on every run and locale, and every string is escaped so that nothing taken
  * from a packet can break the line: quotes, backslashes, control characters and anything outside
- * printable ASCII become escapes (RFC 8259 section 7).
+ * printable ASCII become escapes (RFC 8259 section 7), so a line is ASCII whatever its strings hold.
+ * A surrogate pair is written as its two escapes; an unpaired surrogate (a {@code String} may hold
+ * one, no character is one) as the escape of U+FFFD. A null string is JSON {@code null}.
  */
 public final class JsonLine {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Nesting levels: one bit each in {@link #hasMember}. */
+    private static final int MAX_DEPTH = 63;
+
     private final StringBuilder sb = new StringBuilder(256);
     // One bit per nesting level: whether the container at that depth already has a member.
     private long hasMember;
@@ -107,6 +113,9 @@ public final class JsonLine {
     }
 
     private void open(char c) {
+        if (depth == MAX_DEPTH) {
+            throw new IllegalStateException("more than " + MAX_DEPTH + " nested containers");
+        }
         sb.append(c);
         depth++;
         hasMember &= ~(1L << depth);
@@ -129,6 +138,11 @@ public final class JsonLine {
     }
 
     private void string(String s) {
+        if (s == null) {
+            // A missing value is JSON null, not a lost event.
+            sb.append("null");
+            return;
+        }
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -139,14 +153,29 @@ public final class JsonLine {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
+                    if (c >= 0x20 && c <= 0x7e) {
                         sb.append(c);
+                    } else if (Character.isHighSurrogate(c)
+                            && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        escape(c);
+                        escape(s.charAt(++i));
+                    } else {
+                        // An unpaired surrogate is no character: strict parsers refuse its escape
+                        // (RFC 8259 section 8.2), so it becomes U+FFFD, as a UTF-8 encoder would.
+                        escape(Character.isSurrogate(c) ? '\uFFFD' : c);
                     }
                 }
             }
         }
         sb.append('"');
+    }
+
+    private void escape(char c) {
+        sb.append("\\u")
+                .append(HEX[c >>> 12])
+                .append(HEX[(c >>> 8) & 0xF])
+                .append(HEX[(c >>> 4) & 0xF])
+                .append(HEX[c & 0xF]);
     }
 }

@@ -7,18 +7,26 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP endpoint, on the configured address (loopback by default; there is no
- * authentication): {@code /metrics} in Prometheus text format, {@code /status} as JSON and
- * {@code /status.txt} as text for {@code synguard status}. One small thread serves it; nothing here
- * touches a capture thread.
+ * The daemon's HTTP endpoint, on the configured address: {@code /metrics} in Prometheus text format,
+ * {@code /status} as JSON and {@code /status.txt} as text for {@code synguard status}. One small
+ * thread serves it; nothing here touches a capture thread.
+ *
+ * <p>There is no authentication, so the default ({@code metrics.listen = "127.0.0.1:9477"} in the
+ * shipped configuration) is loopback only; any other address has to be configured explicitly and is
+ * logged as a warning when the endpoint starts.
  */
 public final class ControlServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+
     private final HttpServer server;
     private final Metrics metrics;
     private final Supplier<DaemonStatus> status;
@@ -30,9 +38,19 @@ public final class ControlServer implements AutoCloseable {
         this.metrics = new Metrics(status);
     }
 
-    /** Binds {@code host:port} and starts serving. */
+    /** Binds {@code host:port} ({@code host} an IP address literal) and starts serving. */
     public static ControlServer start(String host, int port, Supplier<DaemonStatus> status) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 16);
+        // A literal: no name lookup happens here.
+        InetAddress address = InetAddress.getByName(host);
+        HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 16);
+        if (!address.isLoopbackAddress()) {
+            LOG.warn(
+                    "metrics.listen = {}: the metrics and status endpoint has no authentication and listens"
+                            + " beyond loopback{}; under the shipped systemd unit (IPAddressAllow=localhost) it"
+                            + " also needs an IPAddressAllow= drop-in",
+                    address.getHostAddress() + ":" + http.getAddress().getPort(),
+                    address.isAnyLocalAddress() ? ", on every address of this host" : "");
+        }
         ControlServer c = new ControlServer(http, status);
         http.createContext("/metrics", c::metrics);
         http.createContext("/status", c::statusJson);
@@ -73,6 +91,11 @@ public final class ControlServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The address and port it listens on. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     @Override
