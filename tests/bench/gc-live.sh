@@ -12,7 +12,7 @@
 # 198.19.0.0/16, bounded by that count and a timeout), mitigation off (detection only; "always":
 # the responder answers every SYN as well, caps out of the way), JFR on (its default settings:
 # jdk.ObjectAllocationSample at up to 150 samples/s, each weighted by the bytes it stands for),
-# the 15 heaviest sites per period. The daemon runs as the unit starts it (-Xmx384m, G1) plus
+# the 15 heaviest sites per period. The daemon runs as the unit starts it (its -Xmx, G1) plus
 # -Xlog:gc*:file=... and, unless --no-jfr, -XX:StartFlightRecording. JFR's own threads allocate
 # too: they are listed with the rest (thread names tell). The server drops the flood in nft raw
 # prerouting after br0's taps (no RST, no cookie from the kernel).

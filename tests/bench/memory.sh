@@ -12,7 +12,7 @@
 #              (tests/bench/gen_flood.py --sources distinct: a bijection of the
 #              IPv4 space), cached in /tmp, through `bin/synguard replay` with
 #              the shipped unit's JVM options (systemd/synguard.service
-#              SYNGUARD_JAVA_OPTS: -Xmx384m ...) and the default config;
+#              SYNGUARD_JAVA_OPTS: -Xmx320m ...) and the default config;
 #   repeat     the same number of SYNs from half as many sources, each sending
 #              two (--repeat 2): every source earns a per-source cache entry and
 #              its /24 a prefix entry, so the Caffeine caches fill and churn

@@ -123,7 +123,7 @@ check "mitigation_started for $LAB_SRV_IP" grep -q '"event":"mitigation_started"
 check ">= 90% of $(kv "$LAB_CLIENTS_SUMMARY" requests) client requests succeed at the first attempt ($(kv "$LAB_CLIENTS_SUMMARY" first_pct)%)" \
     ge "$(kv "$LAB_CLIENTS_SUMMARY" first_pct)" 90
 check "peak RSS under the unit's MemoryMax, 768 MiB ($((hwm1 / 1024)) MiB)" le "$hwm1" $((768 * 1024))
-check "peak RSS within the README's ~512 MiB for the unit's -Xmx384m ($((hwm1 / 1024)) MiB)" le "$hwm1" $((512 * 1024))
+check "peak RSS within the README's ~512 MiB for the unit's -Xmx ($((hwm1 / 1024)) MiB)" le "$hwm1" $((512 * 1024))
 for t in half_open sources_seen_once prefixes_seen_once; do
     n="$(series "table_evictions_total.*table=\"$t\"")"
     check "evictions counted: $t ($n)" ge "$n" 1000
