@@ -27,8 +27,9 @@
 #            and after); "seen" is what the tool counted (synguard_capture_received_total,
 #            tcpdump's "received by filter")
 # and the ratio synguard/tcpdump of CPU per packet on the same flood. tcpdump runs twice: as is
-# (TPACKET_V3: the kernel wakes it once per filled block) and with --immediate-mode (a wake-up
-# per packet, as synguard's capture is opened: it must see a real client's SYN at once). Target (issue 5):
+# (TPACKET_V3: the kernel wakes it once per filled block; synguard's capture is opened the same
+# way, with a 1 ms block timeout) and with --immediate-mode (a wake-up per packet, as synguard's
+# capture was opened before). Target (issue 5):
 # synguard <= 0.5 us CPU per packet (2 M packets per CPU-second) with no drops at the top rate.
 # The machine is shared: expect +-20-30% between runs; compare the ratio.
 #

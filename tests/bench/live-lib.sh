@@ -15,7 +15,8 @@
 #                             tcpdump -w /dev/null on br0 in the server ns, same buffer as
 #                             synguard's default capture (capture.buffer-size 64 MiB), snaplen
 #                             128, filter "tcp", plus OPTS (e.g. --immediate-mode, which synguard's
-#                             capture uses); sets BENCH_TCPDUMP_PID, BENCH_TCPDUMP_ERR
+#                             capture used before it read 1 ms blocks); sets BENCH_TCPDUMP_PID,
+#                             BENCH_TCPDUMP_ERR
 #   bench_tcpdump_stop        SIGINT, wait; BENCH_TCPDUMP_CAPTURED, BENCH_TCPDUMP_DROPPED (its
 #                             "dropped by kernel" over its whole life)
 #   bench_cpu_ticks PID       utime+stime of PID, all threads (clock ticks, /proc/PID/stat)
