@@ -10,28 +10,15 @@
 #   adv_vmhwm PID           the process's peak resident set (VmHWM) in kB
 
 adv_daemon_start() {
-    local dir="${1:?adv_daemon_start DIR}" root i
-    root="$(cd "$LAB_LIB_DIR/../.." && pwd -P)"
+    local dir="${1:?adv_daemon_start DIR}"
     [[ -f "$dir/synguard.conf" ]] || _lab_die "adv_daemon_start: no $dir/synguard.conf"
     # shellcheck disable=SC2034 # read by mitigation.sh and the callers
     MIT_DAEMON_DIR="$dir"
-    lab_unit_command "$dir/synguard.conf" "$dir"
-    # Not through a function: $! must be the JVM's pid (ip netns exec, env and the launcher exec).
-    # shellcheck disable=SC2086 # the unit's argument words
-    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$LAB_UNIT_JAVA_OPTS" "$root/bin/synguard" $LAB_UNIT_ARGS \
-        >"$dir/daemon.log" 2>&1 </dev/null &
-    MIT_DAEMON_PID=$!
-    lab_register_pid "$MIT_DAEMON_PID"
-    for ((i = 0; i < 300; i++)); do
-        if grep -q "capturing on $LAB_IF" "$dir/daemon.log" && mit_table_present; then
-            _lab_log "synguard ready after $((i / 10)).$((i % 10)) s, pid $MIT_DAEMON_PID"
-            return 0
-        fi
-        _lab_alive "$MIT_DAEMON_PID" || break
-        sleep 0.1
-    done
-    tail -n 30 "$dir/daemon.log" >&2
-    _lab_die "synguard did not start (capturing on $LAB_IF, table inet synguard)"
+    lab_daemon_launch "$dir/synguard.conf" "$dir"
+    MIT_DAEMON_PID="$LAB_DAEMON_PID"
+    lab_daemon_await "$MIT_DAEMON_PID" "$dir/daemon.log" mit_table_present ||
+        _lab_die "synguard did not start (capturing on $LAB_IF, table inet synguard)"
+    _lab_log "synguard ready after $LAB_DAEMON_READY_MS ms, pid $MIT_DAEMON_PID"
 }
 
 adv_vmhwm() {

@@ -73,28 +73,10 @@ find_jdk25
 jfr_tool="$JAVA_HOME/bin/jfr"
 [[ "$jfr" == 0 || -x "$jfr_tool" ]] || die "no jfr tool at $jfr_tool (or pass --no-jfr)"
 
-BENCH_WORK="$(mktemp -d /tmp/sg-bench-gc-live.XXXXXX)"
-keep_work() {
-    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
-        rm -rf /tmp/sg-bench-gc-live
-        mv "$BENCH_WORK" /tmp/sg-bench-gc-live && log "kept in /tmp/sg-bench-gc-live"
-    else
-        rm -rf "$BENCH_WORK"
-    fi
-}
-trap keep_work EXIT
-lab_up
-lab_trap
+bench_lab_up gc-live
 load_start="$(bench_load)"
 
-ip netns exec "$LAB_SRV" nft -f - <<EOF || die "nft in the server ns failed"
-table inet sgbench {
-    chain pre {
-        type filter hook prerouting priority raw - 10; policy accept;
-        ip saddr $LAB_SPOOF_NET counter drop
-    }
-}
-EOF
+bench_drop_flood
 lab_flood_prepare "$count" 80
 
 dir="$BENCH_WORK/daemon"

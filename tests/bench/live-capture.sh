@@ -88,29 +88,10 @@ if [[ " $tools " == *" synguard"* && -z "${SYNGUARD_JAR:-}" ]]; then
     build_jar
 fi
 
-BENCH_WORK="$(mktemp -d /tmp/sg-bench-live-capture.XXXXXX)"
-keep_work() {
-    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
-        rm -rf /tmp/sg-bench-live-capture
-        mv "$BENCH_WORK" /tmp/sg-bench-live-capture && log "kept in /tmp/sg-bench-live-capture"
-    else
-        rm -rf "$BENCH_WORK"
-    fi
-}
-trap keep_work EXIT
-lab_up
-lab_trap
+bench_lab_up live-capture
 load_start="$(bench_load)"
 
-# The flood dies right after br0's taps, before the IP stack: no listener, no RST, no cookie.
-ip netns exec "$LAB_SRV" nft -f - <<EOF || die "nft in the server ns failed"
-table inet sgbench {
-    chain pre {
-        type filter hook prerouting priority raw - 10; policy accept;
-        ip saddr $LAB_SPOOF_NET counter drop
-    }
-}
-EOF
+bench_drop_flood
 [[ " $floods " != *" tcpreplay "* ]] || lab_flood_prepare "$count" 80
 
 flood() { # KIND COUNT

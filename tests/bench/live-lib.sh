@@ -3,6 +3,11 @@
 # responder-rate.sh, gc-live.sh). Source it after tests/lib/common.sh and tests/lab/lab.sh; do
 # not run it.
 #
+#   bench_lab_up NAME         a work directory (BENCH_WORK, /tmp/sg-bench-NAME.*: removed at exit, or
+#                             kept as /tmp/sg-bench-NAME with BENCH_KEEP=1), the lab up, its traps
+#   bench_drop_flood          an nft table in the server ns that drops the spoofed flood right
+#                             after br0's packet taps, before the IP stack (no listener, no RST,
+#                             no cookie): the capture sees it, the kernel does no work for it
 #   bench_daemon_start TAG MODE [JAVA_OPTS...]
 #                             synguard run in the server ns as the unit starts it (its JVM options
 #                             plus JAVA_OPTS), capturing on br0, protecting LAB_SRV_IP:80;
@@ -101,8 +106,36 @@ bench_series() {
         END { if (found) printf "%.0f\n", s; else print "nan" }' "${1:?}"
 }
 
+bench_lab_up() {
+    BENCH_NAME="${1:?bench_lab_up NAME}"
+    BENCH_WORK="$(mktemp -d "/tmp/sg-bench-$BENCH_NAME.XXXXXX")"
+    trap _bench_keep_work EXIT
+    lab_up
+    lab_trap
+}
+
+_bench_keep_work() {
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
+        rm -rf "/tmp/sg-bench-$BENCH_NAME"
+        mv "$BENCH_WORK" "/tmp/sg-bench-$BENCH_NAME" && log "kept in /tmp/sg-bench-$BENCH_NAME"
+    else
+        rm -rf "$BENCH_WORK"
+    fi
+}
+
+bench_drop_flood() {
+    ip netns exec "$LAB_SRV" nft -f - <<EOF || die "nft in the server ns failed"
+table inet sgbench {
+    chain pre {
+        type filter hook prerouting priority raw - 10; policy accept;
+        ip saddr $LAB_SPOOF_NET counter drop
+    }
+}
+EOF
+}
+
 bench_daemon_start() {
-    local tag="${1:?bench_daemon_start TAG MODE [JAVA_OPTS...]}" mode="${2:?}" i mitigation
+    local tag="${1:?bench_daemon_start TAG MODE [JAVA_OPTS...]}" mode="${2:?}" mitigation
     shift 2
     BENCH_DAEMON_DIR="$BENCH_WORK/$tag"
     mkdir -p "$BENCH_DAEMON_DIR/state"
@@ -129,41 +162,25 @@ synguard {
   state-dir = "$BENCH_DAEMON_DIR/state"
 }
 EOF
-    lab_unit_command "$BENCH_DAEMON_CONF" "$BENCH_DAEMON_DIR"
-    # $! must be the JVM itself (ip netns exec, env and the launcher exec into it): its
-    # /proc/PID/stat is what the benchmarks read, and SIGTERM must reach its shutdown hooks.
-    # shellcheck disable=SC2086 # the unit's argument and option words
-    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$LAB_UNIT_JAVA_OPTS $*" "$BENCH_ROOT/bin/synguard" \
-        $LAB_UNIT_ARGS >"$BENCH_DAEMON_DIR/daemon.log" 2>&1 </dev/null &
-    BENCH_DAEMON_PID=$!
-    lab_register_pid "$BENCH_DAEMON_PID"
-    for ((i = 0; i < 300; i++)); do
-        if grep -q "capturing on $LAB_IF" "$BENCH_DAEMON_DIR/daemon.log" &&
-            ip netns exec "$LAB_SRV" "$BENCH_ROOT/bin/synguard" status --config "$BENCH_DAEMON_CONF" \
-                >"$BENCH_DAEMON_DIR/status-start.txt" 2>&1 &&
-            { [[ "$mode" == off ]] || ip netns exec "$LAB_SRV" nft list table inet synguard >/dev/null 2>&1; }; then
-            _lab_log "synguard (mitigation $mode) ready, pid $BENCH_DAEMON_PID"
-            return 0
-        fi
-        if ! _lab_alive "$BENCH_DAEMON_PID"; then
-            tail -n 30 "$BENCH_DAEMON_DIR/daemon.log" >&2
-            _lab_die "synguard exited during start-up (log above)"
-        fi
-        sleep 0.1
-    done
-    tail -n 30 "$BENCH_DAEMON_DIR/daemon.log" >&2
-    _lab_die "synguard not ready within 30 s"
+    # The JVM's own pid (lab_daemon_launch): its /proc/PID/stat is what the benchmarks read.
+    lab_daemon_launch "$BENCH_DAEMON_CONF" "$BENCH_DAEMON_DIR" "$@"
+    BENCH_DAEMON_PID="$LAB_DAEMON_PID"
+    lab_daemon_await "$BENCH_DAEMON_PID" "$BENCH_DAEMON_DIR/daemon.log" _bench_ready "$mode" || {
+        (($? == 1)) && _lab_die "synguard exited during start-up (log above)"
+        _lab_die "synguard not ready within 30 s"
+    }
+    _lab_log "synguard (mitigation $mode) ready, pid $BENCH_DAEMON_PID"
+}
+
+# Ready beyond capturing: it answers `synguard status`, and with mitigation its table exists.
+_bench_ready() {
+    ip netns exec "$LAB_SRV" "$BENCH_ROOT/bin/synguard" status --config "$BENCH_DAEMON_CONF" \
+        >"$BENCH_DAEMON_DIR/status-start.txt" 2>&1 &&
+        { [[ "$1" == off ]] || ip netns exec "$LAB_SRV" nft list table inet synguard >/dev/null 2>&1; }
 }
 
 bench_daemon_stop() {
-    local i
-    [[ -n "$BENCH_DAEMON_PID" ]] || return 0
-    kill -TERM "$BENCH_DAEMON_PID" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-        _lab_alive "$BENCH_DAEMON_PID" || break
-        sleep 0.1
-    done
-    lab_stop_pid "$BENCH_DAEMON_PID"
+    lab_daemon_stop "$BENCH_DAEMON_PID"
     BENCH_DAEMON_PID=""
 }
 

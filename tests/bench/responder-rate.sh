@@ -81,18 +81,7 @@ if [[ " $defences " == *" synguard "* && -z "${SYNGUARD_JAR:-}" ]]; then
     build_jar
 fi
 
-BENCH_WORK="$(mktemp -d /tmp/sg-bench-responder-rate.XXXXXX)"
-keep_work() {
-    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
-        rm -rf /tmp/sg-bench-responder-rate
-        mv "$BENCH_WORK" /tmp/sg-bench-responder-rate && log "kept in /tmp/sg-bench-responder-rate"
-    else
-        rm -rf "$BENCH_WORK"
-    fi
-}
-trap keep_work EXIT
-lab_up
-lab_trap
+bench_lab_up responder-rate
 load_start="$(bench_load)"
 
 results="$BENCH_WORK/results.txt"

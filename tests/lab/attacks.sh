@@ -32,8 +32,6 @@ if [[ -n "${SYNGUARD_ATTACKS_SH:-}" ]]; then
 fi
 SYNGUARD_ATTACKS_SH=1
 
-ATK_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-ATK_ROOT="$(cd "$ATK_LIB_DIR/../.." && pwd -P)"
 ATK_METRICS_PORT="${ATK_METRICS_PORT:-9478}"
 ATK_DAEMON_PID=""
 ATK_TRAFGEN_PID=""
@@ -55,34 +53,21 @@ atk_daemon_start() {
         printf '  }\n  alerts { file = "%s/alerts.log" }\n' "$dir"
         printf '  metrics { listen = "127.0.0.1:%s" }\n  state-dir = "%s/state"\n}\n' "$ATK_METRICS_PORT" "$dir"
     } >"$conf"
-    lab_unit_command "$conf" "$dir"
-    # shellcheck disable=SC2086 # the unit's argument words
-    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$LAB_UNIT_JAVA_OPTS" "$ATK_ROOT/bin/synguard" $LAB_UNIT_ARGS \
-        >"$dir/daemon.log" 2>&1 </dev/null &
-    ATK_DAEMON_PID=$!
-    lab_register_pid "$ATK_DAEMON_PID"
-    for ((i = 0; i < 300; i++)); do
-        if grep -q "capturing on $LAB_IF" "$dir/daemon.log" && _atk_srv nft list table inet synguard >/dev/null 2>&1 &&
-            _atk_srv curl -s --max-time 1 "http://127.0.0.1:$ATK_METRICS_PORT/metrics" >/dev/null 2>&1; then
-            _lab_log "synguard ($handoff) ready, pid $ATK_DAEMON_PID"
-            return 0
-        fi
-        _lab_alive "$ATK_DAEMON_PID" || break
-        sleep 0.1
-    done
-    tail -n 30 "$dir/daemon.log" >&2
-    _lab_die "synguard did not get ready (log above)"
+    lab_daemon_launch "$conf" "$dir"
+    ATK_DAEMON_PID="$LAB_DAEMON_PID"
+    lab_daemon_await "$ATK_DAEMON_PID" "$dir/daemon.log" _atk_ready ||
+        _lab_die "synguard did not get ready (log above)"
+    _lab_log "synguard ($handoff) ready, pid $ATK_DAEMON_PID"
+}
+
+# Ready beyond capturing: its table exists and its metrics endpoint answers.
+_atk_ready() {
+    _atk_srv nft list table inet synguard >/dev/null 2>&1 &&
+        _atk_srv curl -s --max-time 1 "http://127.0.0.1:$ATK_METRICS_PORT/metrics" >/dev/null 2>&1
 }
 
 atk_daemon_stop() {
-    local i
-    [[ -n "$ATK_DAEMON_PID" ]] || return 0
-    kill -TERM "$ATK_DAEMON_PID" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-        _lab_alive "$ATK_DAEMON_PID" || break
-        sleep 0.1
-    done
-    lab_stop_pid "$ATK_DAEMON_PID"
+    lab_daemon_stop "$ATK_DAEMON_PID"
     ATK_DAEMON_PID=""
 }
 

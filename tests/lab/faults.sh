@@ -24,7 +24,7 @@ fi
 SYNGUARD_FAULTS_SH=1
 
 flt_daemon_start() {
-    local tag="${1:?flt_daemon_start TAG [KEY=VALUE...]}" alerts="" nft='[ "nft" ]' table=1 kv i n t0
+    local tag="${1:?flt_daemon_start TAG [KEY=VALUE...]}" alerts="" nft='[ "nft" ]' table=1 kv n t0
     t0="$(date +%s%N)"
     shift
     for kv in "$@"; do
@@ -53,29 +53,24 @@ EOF
     n=0
     while [[ -e "$MIT_DAEMON_DIR/daemon.log.$n" ]]; do n=$((n + 1)); done
     [[ ! -e "$MIT_DAEMON_DIR/daemon.log" ]] || mv "$MIT_DAEMON_DIR/daemon.log" "$MIT_DAEMON_DIR/daemon.log.$n"
-    lab_unit_command "$FLT_CONF" "$MIT_DAEMON_DIR"
-    # Not through a function: $! must be the JVM's own pid (see mit_daemon_start).
-    # shellcheck disable=SC2086 # the unit's argument words
-    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$LAB_UNIT_JAVA_OPTS" "$MIT_ROOT/bin/synguard" $LAB_UNIT_ARGS \
-        >"$MIT_DAEMON_DIR/daemon.log" 2>&1 </dev/null &
-    MIT_DAEMON_PID=$!
-    lab_register_pid "$MIT_DAEMON_PID"
-    for ((i = 0; i < 300; i++)); do
-        if grep -q "capturing on $LAB_IF" "$MIT_DAEMON_DIR/daemon.log" 2>/dev/null &&
-            { [[ "$table" == 0 ]] || mit_table_present; } &&
-            _mit_srv curl -sf --max-time 1 "http://127.0.0.1:$MIT_METRICS_PORT/status" >/dev/null 2>&1; then
+    lab_daemon_launch "$FLT_CONF" "$MIT_DAEMON_DIR"
+    MIT_DAEMON_PID="$LAB_DAEMON_PID"
+    local rc=0
+    lab_daemon_await "$MIT_DAEMON_PID" "$MIT_DAEMON_DIR/daemon.log" _flt_ready "$table" || rc=$?
+    case "$rc" in
+        0)
             FLT_READY_MS=$((($(date +%s%N) - t0) / 1000000))
             _lab_log "synguard $tag ready after $FLT_READY_MS ms, pid $MIT_DAEMON_PID"
-            return 0
-        fi
-        if ! _lab_alive "$MIT_DAEMON_PID"; then
-            tail -n 30 "$MIT_DAEMON_DIR/daemon.log" >&2
-            _lab_die "synguard exited during start-up (log above)"
-        fi
-        sleep 0.1
-    done
-    tail -n 30 "$MIT_DAEMON_DIR/daemon.log" >&2
-    _lab_die "synguard $tag not ready within 30 s"
+            ;;
+        1) _lab_die "synguard exited during start-up (log above)" ;;
+        *) _lab_die "synguard $tag not ready within 30 s" ;;
+    esac
+}
+
+# Ready beyond capturing: its table exists (unless TABLE=0) and its status endpoint answers.
+_flt_ready() {
+    { [[ "$1" == 0 ]] || mit_table_present; } &&
+        _mit_srv curl -sf --max-time 1 "http://127.0.0.1:$MIT_METRICS_PORT/status" >/dev/null 2>&1
 }
 
 flt_status_field() {

@@ -49,6 +49,8 @@
 #   lab_flood_prepare COUNT [DPORT]   write that flood's pcap now (else the first flood does)
 #   lab_flood_trafgen RATE_PPS COUNT [DPORT]     trafgen -n COUNT -t GAP (less accurate: see notes)
 #   lab_flood_max COUNT [DPORT]       trafgen -P1 -n COUNT, as fast as the lab goes
+#   lab_daemon_launch CONF DIR [JAVA_OPTS...] / lab_daemon_await PID LOG [READY_CMD...] /
+#   lab_daemon_stop PID               the daemon as the unit starts it (see the functions)
 #   lab_capture_start FILE [FILTER]   tcpdump -i LAB_IF in the server ns (filter default "tcp")
 #   lab_capture_stop                  wait LAB_CAPTURE_DRAIN (1.2 s: libpcap's block timeout), stop
 #                                     it (flushes FILE); tcpdump's packet/drop counts on stderr
@@ -653,6 +655,60 @@ lab_unit_command() {
     LAB_UNIT_JAVA_OPTS="${LAB_UNIT_JAVA_OPTS//\/etc\/synguard\/logback.xml/$root/config/logback.xml}"
     LAB_UNIT_JAVA_OPTS="${LAB_UNIT_JAVA_OPTS//\/var\/log\/synguard/$dir}"
     LAB_UNIT_JAVA_OPTS="${LAB_UNIT_JAVA_OPTS//%%/%}"
+}
+
+# lab_daemon_launch CONF DIR [JAVA_OPTS...]: bin/synguard in the server namespace, started as the
+# unit starts it (lab_unit_command; JAVA_OPTS after the unit's), output in DIR/daemon.log,
+# registered with lab_down. Sets LAB_DAEMON_PID: the JVM's own pid (ip netns exec, env and the
+# launcher exec into it), so that SIGTERM reaches its shutdown hooks and /proc/PID is the JVM's.
+# Call it directly, not in $(...).
+lab_daemon_launch() {
+    local conf="${1:?lab_daemon_launch CONF DIR [JAVA_OPTS...]}" dir="${2:?}" root
+    shift 2
+    root="$(cd "$LAB_LIB_DIR/../.." && pwd -P)"
+    lab_unit_command "$conf" "$dir"
+    # shellcheck disable=SC2086 # the unit's argument and option words
+    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$LAB_UNIT_JAVA_OPTS $*" "$root/bin/synguard" $LAB_UNIT_ARGS \
+        >"$dir/daemon.log" 2>&1 </dev/null &
+    LAB_DAEMON_PID=$!
+    lab_register_pid "$LAB_DAEMON_PID"
+}
+
+# lab_daemon_await PID LOG [READY_CMD...]: waits up to 30 s (a JVM start on a loaded 2-core
+# machine) until LOG says the daemon captures on LAB_IF and READY_CMD (if any) succeeds. Returns 0
+# and sets LAB_DAEMON_READY_MS (since the call); else prints LOG's tail and returns 1 (the daemon
+# exited) or 2 (not ready in time).
+lab_daemon_await() {
+    local pid="${1:?lab_daemon_await PID LOG [READY_CMD...]}" log="${2:?}" i t0
+    shift 2
+    t0="$(date +%s%N)"
+    for ((i = 0; i < 300; i++)); do
+        if grep -q "capturing on $LAB_IF" "$log" 2>/dev/null && { [[ $# -eq 0 ]] || "$@"; }; then
+            # shellcheck disable=SC2034 # read by the callers
+            LAB_DAEMON_READY_MS=$((($(date +%s%N) - t0) / 1000000))
+            return 0
+        fi
+        if ! _lab_alive "$pid"; then
+            tail -n 30 "$log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    tail -n 30 "$log" >&2
+    return 2
+}
+
+# lab_daemon_stop PID: SIGTERM and up to 20 s (the unit's TimeoutStopSec) for a clean stop (alerts
+# flushed, its table deleted), then lab_stop_pid (which alone would KILL after 3 s).
+lab_daemon_stop() {
+    local pid="${1:-}" i
+    [[ -n "$pid" ]] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do
+        _lab_alive "$pid" || break
+        sleep 0.1
+    done
+    lab_stop_pid "$pid"
 }
 
 # ---------------------------------------------------------------- capture

@@ -80,7 +80,7 @@ _mit_next_sources() {
 _mit_srv() { ip netns exec "$LAB_SRV" "$@"; }
 
 mit_daemon_start() {
-    local tag="${1:?mit_daemon_start TAG HANDOFF}" handoff="${2:?}" exec_args java_opts conf i
+    local tag="${1:?mit_daemon_start TAG HANDOFF}" handoff="${2:?}" conf
     MIT_DAEMON_DIR="$MIT_WORK/$tag/daemon"
     mkdir -p "$MIT_DAEMON_DIR/state"
     conf="$MIT_DAEMON_DIR/synguard.conf"
@@ -96,50 +96,29 @@ synguard {
 EOF
     # The unit's command line and JVM options, its /etc and /var paths moved into the phase's
     # directory (as tests/e2e/50-daemon-live.sh does): the daemon under test is the shipped one.
-    lab_unit_command "$conf" "$MIT_DAEMON_DIR"
-    exec_args="$LAB_UNIT_ARGS" java_opts="$LAB_UNIT_JAVA_OPTS"
-    # Not through a function: $! must be the daemon's own pid (ip netns exec, env and the
-    # launcher exec into the JVM), so that SIGTERM reaches the JVM and its shutdown hooks.
-    # shellcheck disable=SC2086 # the unit's argument words
-    ip netns exec "$LAB_SRV" env SYNGUARD_JAVA_OPTS="$java_opts" "$MIT_ROOT/bin/synguard" $exec_args \
-        >"$MIT_DAEMON_DIR/daemon.log" 2>&1 </dev/null &
-    MIT_DAEMON_PID=$!
-    lab_register_pid "$MIT_DAEMON_PID"
-    # Ready = answers `synguard status`, its nftables table exists (mode always installs it at
-    # start) and it captures on the bridge (the responder answers what the capture hands it).
-    # 30 s: a JVM start on a loaded 2-core machine.
-    local t0 now
-    t0="$(date +%s%N)"
-    for ((i = 0; i < 300; i++)); do
-        if grep -q "capturing on $LAB_IF" "$MIT_DAEMON_DIR/daemon.log" &&
-            _mit_srv nft list table inet synguard >"$MIT_DAEMON_DIR/nft-start.txt" 2>/dev/null &&
-            _mit_srv "$MIT_ROOT/bin/synguard" status --config "$conf" >"$MIT_DAEMON_DIR/status.txt" 2>&1; then
-            now="$(date +%s%N)"
-            _lab_log "synguard ($handoff) ready after $(((now - t0) / 1000000)) ms, pid $MIT_DAEMON_PID"
-            return 0
-        fi
-        if ! _lab_alive "$MIT_DAEMON_PID"; then
-            tail -n 30 "$MIT_DAEMON_DIR/daemon.log" >&2
-            _lab_die "synguard exited during start-up (log above)"
-        fi
-        sleep 0.1
-    done
-    tail -n 30 "$MIT_DAEMON_DIR/daemon.log" >&2
-    cat "$MIT_DAEMON_DIR/status.txt" >&2 2>/dev/null || true
-    _lab_die "synguard not ready within 30 s (capturing on $LAB_IF, table inet synguard present, status answering)"
+    lab_daemon_launch "$conf" "$MIT_DAEMON_DIR"
+    MIT_DAEMON_PID="$LAB_DAEMON_PID"
+    # Ready = it captures on the bridge (the responder answers what the capture hands it), its
+    # nftables table exists (mode always installs it at start) and it answers `synguard status`.
+    local rc=0
+    lab_daemon_await "$MIT_DAEMON_PID" "$MIT_DAEMON_DIR/daemon.log" _mit_ready "$conf" || rc=$?
+    case "$rc" in
+        0) _lab_log "synguard ($handoff) ready after $LAB_DAEMON_READY_MS ms, pid $MIT_DAEMON_PID" ;;
+        1) _lab_die "synguard exited during start-up (log above)" ;;
+        *)
+            cat "$MIT_DAEMON_DIR/status.txt" >&2 2>/dev/null || true
+            _lab_die "synguard not ready within 30 s (capturing on $LAB_IF, table inet synguard present, status answering)"
+            ;;
+    esac
+}
+
+_mit_ready() {
+    _mit_srv nft list table inet synguard >"$MIT_DAEMON_DIR/nft-start.txt" 2>/dev/null &&
+        _mit_srv "$MIT_ROOT/bin/synguard" status --config "$1" >"$MIT_DAEMON_DIR/status.txt" 2>&1
 }
 
 mit_daemon_stop() {
-    local i
-    [[ -n "$MIT_DAEMON_PID" ]] || return 0
-    # The unit's TimeoutStopSec: 20 s for a clean stop (alerts flushed, its table deleted) before
-    # KILL; lab_stop_pid alone would KILL after 3 s.
-    kill -TERM "$MIT_DAEMON_PID" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-        _lab_alive "$MIT_DAEMON_PID" || break
-        sleep 0.1
-    done
-    lab_stop_pid "$MIT_DAEMON_PID"
+    lab_daemon_stop "$MIT_DAEMON_PID"
     MIT_DAEMON_PID=""
 }
 
