@@ -58,12 +58,7 @@ final class SourceBlocks {
                 continue;
             }
             long timeoutMs = cfg.block().timeout().toMillis();
-            boolean queued = nft.block(source.hi(), source.lo(), timeoutMs);
-            // Expiry runs on the housekeeping thread's wall clock (the kernel's element times out on
-            // its own clock too), not on this capture thread's packet time.
-            long wallNs = WallClock.nowNs();
-            blocks.put(source, new Block(attackId, wallNs + timeoutMs * 1_000_000L, wallNs));
-            blocked++;
+            boolean queued = block(source, attackId, timeoutMs);
             JsonLine j = MitigationEvents.event("source_blocked", nowNs, attackId)
                     .field("source", s.address())
                     .field("syns", s.syns())
@@ -94,10 +89,7 @@ final class SourceBlocks {
             return false;
         }
         long timeoutMs = cfg.block().timeout().toMillis();
-        boolean queued = nft.block(hi, lo, timeoutMs);
-        long wallNs = WallClock.nowNs();
-        blocks.put(source, new Block(null, wallNs + timeoutMs * 1_000_000L, wallNs));
-        blocked++;
+        boolean queued = block(source, null, timeoutMs);
         String text = Addresses.format(source);
         JsonLine j = MitigationEvents.event("source_blocked", nowNs, null)
                 .field("source", text)
@@ -111,6 +103,17 @@ final class SourceBlocks {
                 j.build(),
                 "source_blocked " + text + " for " + timeoutMs / 1000 + " s (verified, then " + syns
                         + " SYNs in one second, limit " + limit + ")");
+        return queued;
+    }
+
+    /** Queues the block in nftables and remembers it; returns whether nft took the command. */
+    private boolean block(Address source, String attackId, long timeoutMs) {
+        boolean queued = nft.block(source.hi(), source.lo(), timeoutMs);
+        // Expiry runs on the housekeeping thread's wall clock (the kernel's element times out on
+        // its own clock too), not on this capture thread's packet time.
+        long wallNs = WallClock.nowNs();
+        blocks.put(source, new Block(attackId, wallNs + timeoutMs * 1_000_000L, wallNs));
+        blocked++;
         return queued;
     }
 
