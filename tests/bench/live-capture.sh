@@ -6,7 +6,7 @@
 #
 #   tests/bench/live-capture.sh [--count N] [--rate PPS] [--floods "tcpreplay max"]
 #                               [--tools "tcpdump tcpdump-immediate synguard-off synguard-always"]
-#                               [--warmup N] [--idle SECONDS]
+#                               [--warmup N] [--idle SECONDS] [--profile]
 #
 # Defaults: 2,000,000 spoofed SYNs per measured flood; floods "tcpreplay" (tcpreplay --pps 100000,
 # an accurate fixed rate) and "max" (trafgen -P1: the lab's top rate, about 300-390k SYN/s on
@@ -33,6 +33,10 @@
 # synguard <= 0.5 us CPU per packet (2 M packets per CPU-second) with no drops at the top rate.
 # The machine is shared: expect +-20-30% between runs; compare the ratio.
 #
+# --profile: synguard runs with -XX:+PreserveFramePointer -XX:+DumpPerfMapAtExit and `perf record
+# -g` samples it over each measured flood; the hottest symbols per thread are printed after the
+# table (perf must be installed; the sampling itself costs a few percent of CPU).
+#
 # The jar: SYNGUARD_JAR, else target/synguard.jar (built if stale). BENCH_KEEP=1 keeps the
 # daemon logs, configs and scrapes in /tmp/sg-bench-live-capture.
 set -euo pipefail
@@ -57,6 +61,7 @@ floods="tcpreplay max"
 tools="tcpdump tcpdump-immediate synguard-off synguard-always"
 warmup=500000
 idle=5
+profile=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --count) count="$2"; shift 2 ;;
@@ -65,6 +70,7 @@ while [[ $# -gt 0 ]]; do
         --tools) tools="$2"; shift 2 ;;
         --warmup) warmup="$2"; shift 2 ;;
         --idle) idle="$2"; shift 2 ;;
+        --profile) profile=1; shift ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
     esac
@@ -83,6 +89,9 @@ for t in $tools; do
 done
 
 [[ "$(id -u)" -eq 0 ]] || die "needs root (network namespaces)"
+((profile == 0)) || command -v perf >/dev/null || die "--profile needs perf"
+jopts=()
+((profile == 0)) || jopts=(-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer)
 ensure_packages iproute2 nftables netsniff-ng tcpreplay tcpdump python3 curl libpcap0.8
 if [[ " $tools " == *" synguard"* && -z "${SYNGUARD_JAR:-}" ]]; then
     build_jar
@@ -125,13 +134,13 @@ results="$BENCH_WORK/results.txt"
 
 # One phase: TOOL on flood KIND. Appends "kind tool sent secs cpu_s seen drops" to results.
 phase() {
-    local kind="$1" tool="$2" settled tag pid c0 ci c1 c2 t0 ti t1 t2 t3 tx0 tx1 seen0 drop0 seen1 drop1
+    local kind="$1" tool="$2" perf_pid="" settled tag pid c0 ci c1 c2 t0 ti t1 t2 t3 tx0 tx1 seen0 drop0 seen1 drop1
     tag="$kind-$tool"
     case "$tool" in
         tcpdump) bench_tcpdump_start "$tag"; pid="$BENCH_TCPDUMP_PID" ;;
         tcpdump-immediate) bench_tcpdump_start "$tag" --immediate-mode; pid="$BENCH_TCPDUMP_PID" ;;
-        synguard-off) bench_daemon_start "$tag" off; pid="$BENCH_DAEMON_PID" ;;
-        synguard-always) bench_daemon_start "$tag" always; pid="$BENCH_DAEMON_PID" ;;
+        synguard-off) bench_daemon_start "$tag" off "${jopts[@]}"; pid="$BENCH_DAEMON_PID" ;;
+        synguard-always) bench_daemon_start "$tag" always "${jopts[@]}"; pid="$BENCH_DAEMON_PID" ;;
     esac
     ((warmup == 0)) || flood max "$warmup"
     sleep 1
@@ -144,16 +153,29 @@ phase() {
     else
         read -r seen0 drop0 < <(sg_counts "$BENCH_WORK/$tag/metrics-0.txt")
     fi
+    bench_threads "$pid" >"$BENCH_WORK/$tag-threads-0.txt"
     c1="$(bench_cpu_ticks "$pid")" t1="$(bench_now)"
     tx0="$(bench_atk_tx)"
+    if ((profile == 1)) && [[ "$tool" == synguard* ]]; then
+        perf record -q -F 999 -g -p "$pid" -o "$BENCH_WORK/$tag/perf.data" >"$BENCH_WORK/$tag/perf.log" 2>&1 &
+        perf_pid=$!
+        lab_register_pid "$perf_pid"
+    fi
     flood "$kind" "$count"
     tx1="$(bench_atk_tx)" t2="$(bench_now)"
+    if [[ -n "$perf_pid" ]]; then
+        kill -INT "$perf_pid" 2>/dev/null || true
+        wait "$perf_pid" 2>/dev/null || true
+        _lab_forget "$perf_pid"
+    fi
     # Whatever the flood left to do (the last capture block, expiry of its entries, compiles)
     # belongs to it: the window ends when the process is idle again.
     sleep 1.5
     bench_settle "$pid"
     settled="$BENCH_SETTLED"
     c2="$(bench_cpu_ticks "$pid")" t3="$(bench_now)"
+    bench_threads "$pid" >"$BENCH_WORK/$tag-threads-1.txt"
+    log "phase $tag: CPU by thread (s, not net of idle): $(bench_threads_delta "$BENCH_WORK/$tag-threads-0.txt" "$BENCH_WORK/$tag-threads-1.txt")"
     if [[ "$tool" == tcpdump* ]]; then
         read -r seen1 drop1 < <(tcpdump_counts)
         bench_tcpdump_stop
@@ -162,6 +184,11 @@ phase() {
         ip netns exec "$LAB_SRV" "$root/bin/synguard" status --config "$BENCH_DAEMON_CONF" \
             >"$BENCH_WORK/$tag/status-end.txt" 2>&1 || true
         bench_daemon_stop
+        if [[ -n "$perf_pid" ]]; then
+            # The perf map (/tmp/perf-PID.map) is written at exit: resolve symbols now.
+            perf report -i "$BENCH_WORK/$tag/perf.data" --no-children --sort comm,dso,sym --stdio 2>/dev/null |
+                grep -v '^#' | grep -E '^ +[0-9]' | head -n 30 | cut -c1-170 >"$BENCH_WORK/$tag/perf-top.txt" || true
+        fi
     fi
     awk -v k="$kind" -v tool="$tool" -v hz="$BENCH_CLK_TCK" -v c0="$c0" -v ci="$ci" -v c1="$c1" -v c2="$c2" \
         -v t0="$t0" -v ti="$ti" -v t1="$t1" -v t2="$t2" -v t3="$t3" -v tx0="$tx0" -v tx1="$tx1" \
@@ -221,3 +248,12 @@ awk -v count="$count" -v rate="$rate" '
 
 echo
 echo "load average (1/5/15 min) at the start: $load_start; at the end: $(bench_load) (2 cores; above 2, other work shared them)"
+
+if ((profile == 1)); then
+    for f in "$BENCH_WORK"/*/perf-top.txt; do
+        [[ -s "$f" ]] || continue
+        echo
+        echo "perf, $(basename "$(dirname "$f")") over the measured flood (overhead, thread, object, symbol; top 30):"
+        sed 's/^/    /' "$f"
+    done
+fi

@@ -81,6 +81,24 @@ bench_settle() {
     done
 }
 
+# Every thread's "NAME TICKS" (utime+stime), one line each; threads that share a name are summed.
+bench_threads() {
+    local pid="${1:?bench_threads PID}" t st
+    for t in /proc/"$pid"/task/*; do
+        st="$(cat "$t/stat" 2>/dev/null)" || continue
+        printf '%s %s\n' "$(tr ' ' '_' <"$t/comm")" "$(awk '{ print $12 + $13 }' <<<"${st##*) }")"
+    done | awk '{ n[$1] += $2 } END { for (k in n) print k, n[k] }'
+}
+
+# Where a window's CPU went: the threads whose ticks grew between two bench_threads files, most
+# first, as "name=seconds" (the top 8).
+bench_threads_delta() {
+    local before="${1:?bench_threads_delta BEFORE AFTER}" after="${2:?}"
+    awk -v hz="$BENCH_CLK_TCK" 'NR == FNR { b[$1] = $2; next }
+        { d = $2 - b[$1]; if (d > 0) printf "%d %s=%.2f\n", d, $1, d / hz }' "$before" "$after" |
+        sort -rn | head -n 8 | awk '{ printf "%s%s", (NR > 1 ? " " : ""), $2 } END { print "" }'
+}
+
 bench_thread_ticks() {
     local pid="${1:?bench_thread_ticks PID NAME}" name="${2:?}" t st
     for t in /proc/"$pid"/task/*; do
