@@ -29,10 +29,16 @@ public final class SpaceSaving {
     }
 
     public void add(long keyHi, long keyLo, long n) {
+        // One pass finds the key or, failing that, the first smallest counter: most adds in a
+        // flood are of keys the sketch does not hold, and a second pass was a second scan.
+        int min = 0;
         for (int i = 0; i < used; i++) {
             if (lo[i] == keyLo && hi[i] == keyHi) {
                 counts[i] += n;
                 return;
+            }
+            if (counts[i] < counts[min]) {
+                min = i;
             }
         }
         if (used < counts.length) {
@@ -42,12 +48,6 @@ public final class SpaceSaving {
             errors[used] = 0;
             used++;
             return;
-        }
-        int min = 0;
-        for (int i = 1; i < used; i++) {
-            if (counts[i] < counts[min]) {
-                min = i;
-            }
         }
         hi[min] = keyHi;
         lo[min] = keyLo;

@@ -188,6 +188,11 @@ final class HalfOpenTable {
         slots[(slot << STRIDE_SHIFT) + META] = 0;
     }
 
+    /** Whether no way of the bucket holds an entry (one read of its tag word). */
+    boolean bucketEmpty(int bucket) {
+        return heads[HEAD_BASE + bucket * HEAD_STRIDE] == 0;
+    }
+
     boolean occupied(int slot) {
         return tagOf(slot) != 0;
     }

@@ -303,11 +303,20 @@ public final class HandshakeTracker {
                 sweepCarry = 0;
             }
         }
+        if (size == 0) {
+            // Nothing can expire: move the cursor as the sweep would have, without reading the
+            // table. A replay of a sparse capture (hours of packet time, a few packets a minute)
+            // otherwise swept all of it at every packet: 0.47 s of a 0.66 s replay of 3,104 packets.
+            sweepCursor = (int) ((sweepCursor + n) & (buckets - 1));
+            return;
+        }
         for (long i = 0; i < n; i++) {
-            int first = sweepCursor * HalfOpenTable.WAYS;
-            for (int slot = first; slot < first + HalfOpenTable.WAYS; slot++) {
-                if (table.occupied(slot) && isDue(slot, nowNs)) {
-                    close(slot, Closure.EXPIRED, nowNs);
+            if (!table.bucketEmpty(sweepCursor)) {
+                int first = sweepCursor * HalfOpenTable.WAYS;
+                for (int slot = first; slot < first + HalfOpenTable.WAYS; slot++) {
+                    if (table.occupied(slot) && isDue(slot, nowNs)) {
+                        close(slot, Closure.EXPIRED, nowNs);
+                    }
                 }
             }
             sweepCursor = (sweepCursor + 1) & (buckets - 1);
