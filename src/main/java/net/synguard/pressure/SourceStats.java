@@ -6,6 +6,10 @@ package net.synguard.pressure;
  * by the capture thread only.
  */
 public final class SourceStats {
+    /** The address (or prefix) these stats are for: {@link StatsIndex} finds them by it. */
+    final long hi;
+
+    final long lo;
     final SlidingRate synRate;
     long syns;
     int halfOpen;
@@ -15,8 +19,12 @@ public final class SourceStats {
     long lastSeenNs;
     /** Packet time of the last lookup the cache's policy was told about (SourceTier). */
     long touchedNs;
+    /** Until when the cache certainly holds these stats, as last read from it (SourceTier). */
+    long liveUntilNs;
 
-    SourceStats(long windowNs, long nowNs) {
+    SourceStats(long hi, long lo, long windowNs, long nowNs) {
+        this.hi = hi;
+        this.lo = lo;
         this.synRate = new SlidingRate(windowNs);
         this.firstSeenNs = nowNs;
         this.lastSeenNs = nowNs;

@@ -2,14 +2,18 @@ package net.synguard.pressure;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Per-address state for one kind of source key (single addresses, or prefixes): a Caffeine cache
  * bounded by size and idle time on the packet clock, a {@link FirstSight} table that keeps one-off
- * addresses out of it, and a {@link ResidentFilter} that answers "not cached" without a hash-map
- * probe. The last key looked up is remembered, because a SYN's rate update and its half-open
+ * addresses out of it, a {@link ResidentFilter} that answers "not cached" without a hash-map
+ * probe, and a {@link StatsIndex} that finds a cached address's stats without the map's chain of
+ * objects. The last key looked up is remembered, because a SYN's rate update and its half-open
  * bookkeeping come one right after the other for the same address.
  *
  * <p>Lookups are quiet ({@code getIfPresentQuietly}: no read buffer, no reordering) except one
@@ -25,9 +29,13 @@ final class SourceTier {
     private final Cache<AddressKey, SourceStats> cache;
     private final FirstSight firstSight;
     private final ResidentFilter resident;
+    private final StatsIndex index;
+    private final Ticker ticker;
+    private final Policy.FixedExpiration<AddressKey, SourceStats> idle;
     private final AddressKey probe = new AddressKey(0, 0);
     private final long windowNs;
     private final long touchNs;
+    private final long idleNs;
     private long lastHi = 1;
     private long lastLo = 1;
     private SourceStats last;
@@ -36,9 +44,13 @@ final class SourceTier {
         this.windowNs = windowNs;
         // A fiftieth of the idle time (2.4 s of the default 120 s), and at most a second.
         this.touchNs = Math.min(1_000_000_000L, Math.max(1, idleNs / 50));
+        this.idleNs = idleNs;
+        this.ticker = ticker;
         this.firstSight = new FirstSight(maxSize, idleNs);
         this.resident = new ResidentFilter(maxSize);
+        this.index = new StatsIndex(maxSize);
         ResidentFilter r = resident;
+        StatsIndex x = index;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .expireAfterAccess(Duration.ofNanos(idleNs))
@@ -48,8 +60,12 @@ final class SourceTier {
                     if (k != null) {
                         r.remove(k.hi(), k.lo());
                     }
+                    if (v != null) {
+                        x.remove(v);
+                    }
                 })
                 .build();
+        this.idle = cache.policy().expireAfterAccess().orElseThrow();
     }
 
     /**
@@ -63,9 +79,16 @@ final class SourceTier {
         }
         SourceStats s = lookup(hi, lo, nowNs);
         if (s == null && (firstSight.seenBefore(hi, lo, nowNs) || admit)) {
-            s = new SourceStats(windowNs, nowNs);
-            cache.put(probe.set(hi, lo).copy(), s);
+            s = new SourceStats(hi, lo, windowNs, nowNs);
+            s.liveUntilNs = ticker.read() + idleNs; // the put's access time
+            // Filter and index first: the put may evict the new entry at once (a full cache's
+            // admission policy can prefer what it holds), and the removal notice must find it.
             resident.add(hi, lo);
+            index.put(s);
+            cache.put(probe.set(hi, lo).copy(), s);
+            if (index.crowded()) {
+                cache.cleanUp();
+            }
         }
         remember(hi, lo, s);
         return s;
@@ -76,9 +99,36 @@ final class SourceTier {
         if (lastHi == hi && lastLo == lo) {
             return last;
         }
-        SourceStats s = resident.mightContain(hi, lo) ? cache.policy().getIfPresentQuietly(probe.set(hi, lo)) : null;
+        SourceStats s = resident.mightContain(hi, lo) ? find(hi, lo) : null;
         remember(hi, lo, s);
         return s;
+    }
+
+    /**
+     * The cache's live entry for the address, as {@code getIfPresentQuietly} would return it, from
+     * the index. The index may still hold stats that have idled out in the cache's view and wait
+     * for its maintenance to remove them, so a hit counts only until {@code liveUntilNs}: the
+     * cache's own expiry of the entry as last read from it (when the entry was put, and whenever
+     * that moment has passed). The cache's access time never goes back, so before that moment the
+     * entry is certainly live. After it, the cache decides and the moment is read again: once per
+     * idle time per entry, or on every lookup of an entry that has expired and awaits removal.
+     */
+    private SourceStats find(long hi, long lo) {
+        // The cache's clock, not the caller's time: a tick catching up on a quiet stretch of a
+        // replay runs at times before the latest packet, and the cache judges by the latest.
+        long nowNs = ticker.read();
+        SourceStats s = index.get(hi, lo);
+        if (s == null || nowNs < s.liveUntilNs) {
+            return s;
+        }
+        SourceStats held = cache.policy().getIfPresentQuietly(probe.set(hi, lo));
+        if (held != null) {
+            // The cache does not always record a read as an access (it skips some), so its
+            // entry's age, not our own touch times, says how long it lives.
+            OptionalLong age = idle.ageOf(probe, TimeUnit.NANOSECONDS);
+            held.liveUntilNs = age.isPresent() ? nowNs - age.getAsLong() + idleNs : nowNs;
+        }
+        return held;
     }
 
     /** The hot-path lookup: quiet, except a real access once per touch interval. */
@@ -86,12 +136,22 @@ final class SourceTier {
         if (!resident.mightContain(hi, lo)) {
             return null;
         }
-        SourceStats s = cache.policy().getIfPresentQuietly(probe.set(hi, lo));
+        SourceStats s = find(hi, lo);
         if (s != null && nowNs - s.touchedNs >= touchNs) {
             s.touchedNs = nowNs;
-            cache.getIfPresent(probe);
+            cache.getIfPresent(probe.set(hi, lo));
         }
         return s;
+    }
+
+    /** What the hot path finds for the address (filter, then index); for tests. */
+    SourceStats indexed(long hi, long lo) {
+        return resident.mightContain(hi, lo) ? find(hi, lo) : null;
+    }
+
+    /** What the cache itself holds for the address, without an access; for tests. */
+    SourceStats held(long hi, long lo) {
+        return cache.policy().getIfPresentQuietly(probe.set(hi, lo));
     }
 
     /** A lookup that leaves the remembered key alone (reports, off the hot path). */

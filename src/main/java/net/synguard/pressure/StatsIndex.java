@@ -1,0 +1,122 @@
+package net.synguard.pressure;
+
+/**
+ * The stats a {@link SourceTier}'s cache holds, found by address in a flat open-addressing table:
+ * the hot path's way to its entries, while the Caffeine cache stays their owner (admission, size
+ * bound, idle expiry, removal).
+ *
+ * <p>Why: a hit in the cache's hash map is a chain of dependent loads (table slot, map node, key,
+ * cache node, value), and under a flood whose sources repeat (a botnet, or a spoofer cycling
+ * through a /16) each is a cache miss: the per-source lookup was a third of the capture thread's
+ * time at 100k SYN/s in the lab. Here a hit is the tag and value arrays at one index (two loads
+ * that do not wait on each other) and then the stats object, which carries its own address.
+ *
+ * <pre>
+ *   tags[i]    32 hash bits of the address (never 0; 0 = empty slot)
+ *   values[i]  the SourceStats, whose hi/lo are the address
+ *   linear probing from hash &amp; mask; deletion shifts the run back (no tombstones)
+ * </pre>
+ *
+ * Kept in step with the cache by its owner: {@link #put} when the cache gets an entry, {@link
+ * #remove} from the cache's removal listener (which runs on the capture thread: the caches execute
+ * their maintenance there). Twice as many slots as the cache's maximum size keep runs short; the
+ * cache can exceed its bound for a moment before its maintenance evicts, so {@link #crowded} tells
+ * the owner when to make it catch up. Single-threaded.
+ */
+final class StatsIndex {
+    private final int[] tags;
+    private final SourceStats[] values;
+    private final int mask;
+    private int size;
+
+    StatsIndex(int maxEntries) {
+        int n = Integer.highestOneBit(Math.max(8, maxEntries) * 2 - 1) << 1;
+        this.tags = new int[n];
+        this.values = new SourceStats[n];
+        this.mask = n - 1;
+    }
+
+    /** The stats for the address, or null. */
+    SourceStats get(long hi, long lo) {
+        long h = Mix.hash(hi, lo);
+        int tag = tag(h);
+        for (int i = (int) h & mask; ; i = (i + 1) & mask) {
+            int t = tags[i];
+            if (t == 0) {
+                return null;
+            }
+            if (t == tag) {
+                SourceStats s = values[i];
+                if (s.hi == hi && s.lo == lo) {
+                    return s;
+                }
+            }
+        }
+    }
+
+    /** Adds the stats under their address, replacing stats held for the same address. */
+    void put(SourceStats s) {
+        long h = Mix.hash(s.hi, s.lo);
+        int tag = tag(h);
+        for (int i = (int) h & mask; ; i = (i + 1) & mask) {
+            int t = tags[i];
+            if (t == 0) {
+                tags[i] = tag;
+                values[i] = s;
+                size++;
+                return;
+            }
+            if (t == tag && values[i].hi == s.hi && values[i].lo == s.lo) {
+                values[i] = s;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Removes exactly these stats (by identity): a removal notice for stats that a newer entry of
+     * the same address has already replaced here leaves the newer one alone.
+     */
+    void remove(SourceStats s) {
+        long h = Mix.hash(s.hi, s.lo);
+        int i = (int) h & mask;
+        while (values[i] != s) {
+            if (tags[i] == 0) {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        size--;
+        // Backward-shift deletion: pull later members of the run into the hole when their home
+        // slot does not lie strictly between the hole and themselves (cyclically).
+        int hole = i;
+        for (int j = (hole + 1) & mask; tags[j] != 0; j = (j + 1) & mask) {
+            int home = (int) Mix.hash(values[j].hi, values[j].lo) & mask;
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                tags[hole] = tags[j];
+                values[hole] = values[j];
+                hole = j;
+            }
+        }
+        tags[hole] = 0;
+        values[hole] = null;
+    }
+
+    /** More than three quarters full: the owner should let its cache evict down to its bound. */
+    boolean crowded() {
+        return size > (mask + 1) - ((mask + 1) >>> 2);
+    }
+
+    int size() {
+        return size;
+    }
+
+    int capacity() {
+        return mask + 1;
+    }
+
+    private static int tag(long h) {
+        int t = (int) (h >>> 32);
+        return t == 0 ? 1 : t;
+    }
+}
