@@ -19,18 +19,25 @@ package net.synguard.pressure;
  *
  * Kept in step with the cache by its owner: {@link #put} when the cache gets an entry, {@link
  * #remove} from the cache's removal listener (which runs on the capture thread: the caches execute
- * their maintenance there). Twice as many slots as the cache's maximum size keep runs short; the
- * cache can exceed its bound for a moment before its maintenance evicts, so {@link #crowded} tells
- * the owner when to make it catch up. Single-threaded.
+ * their maintenance there). The table doubles while it is half full, up to twice the cache's
+ * maximum size, which keeps runs short; the cache can exceed its bound for a moment before its
+ * maintenance evicts, so {@link #crowded} tells the owner when to make it catch up.
+ * Single-threaded.
  */
 final class StatsIndex {
-    private final int[] tags;
-    private final SourceStats[] values;
-    private final int mask;
+    private static final int INITIAL = 1024;
+    private final int maxCapacity;
+    private int[] tags;
+    private SourceStats[] values;
+    private int mask;
     private int size;
 
     StatsIndex(int maxEntries) {
-        int n = Integer.highestOneBit(Math.max(8, maxEntries) * 2 - 1) << 1;
+        this.maxCapacity = Integer.highestOneBit(Math.max(8, maxEntries) * 2 - 1) << 1;
+        allocate(Math.min(INITIAL, maxCapacity));
+    }
+
+    private void allocate(int n) {
         this.tags = new int[n];
         this.values = new SourceStats[n];
         this.mask = n - 1;
@@ -56,6 +63,9 @@ final class StatsIndex {
 
     /** Adds the stats under their address, replacing stats held for the same address. */
     void put(SourceStats s) {
+        if (size >= (mask + 1) >>> 1 && mask + 1 < maxCapacity) {
+            grow();
+        }
         long h = Mix.hash(s.hi, s.lo);
         int tag = tag(h);
         for (int i = (int) h & mask; ; i = (i + 1) & mask) {
@@ -100,6 +110,24 @@ final class StatsIndex {
         }
         tags[hole] = 0;
         values[hole] = null;
+    }
+
+    /**
+     * Doubles the table. Why it grows instead of starting at its largest: a table sized for the
+     * cache's bound (4 MB at the default 262,144 sources) spreads a few thousand entries over
+     * lines that nothing else keeps warm, while the cache's own map is sized by what it holds.
+     * Growth allocates, on the capture thread, only while the cache itself grows: log2 steps.
+     */
+    private void grow() {
+        int[] oldTags = tags;
+        SourceStats[] oldValues = values;
+        allocate((mask + 1) << 1);
+        size = 0;
+        for (int i = 0; i < oldTags.length; i++) {
+            if (oldTags[i] != 0) {
+                put(oldValues[i]);
+            }
+        }
     }
 
     /** More than three quarters full: the owner should let its cache evict down to its bound. */

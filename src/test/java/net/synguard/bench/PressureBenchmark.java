@@ -13,8 +13,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Per-SYN cost of the pressure tables: a spoofed flood (a new source every SYN, the first-sight path)
- * and a few real sources repeating (Caffeine hits). Run with {@code tests/bench/jmh.sh Pressure}.
+ * Per-SYN cost of the pressure tables: a spoofed flood (a new source every SYN, the first-sight path),
+ * a few real sources repeating (Caffeine hits), and a botnet-sized set of 65,536 sources cycling
+ * (the lab's flood: every SYN a cache hit on a cold line). Run with {@code tests/bench/jmh.sh Pressure}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +50,19 @@ public class PressureBenchmark {
     @Benchmark
     public DestinationStats repeatingSource() {
         long src = MAPPED | 0xC6120100L | (next++ & 63);
+        nowNs += 1000;
+        DestinationStats d = tables.onSyn(0, src, 0, SERVER, 80, nowNs);
+        tables.onHalfOpenOpened(0, src, 0, SERVER, nowNs);
+        return d;
+    }
+
+    /**
+     * One SYN from one of 65,536 sources that come round every 65,536 SYNs (a /16 in a shuffled
+     * order): every lookup a hit, on an entry last read 65 ms of packet time before.
+     */
+    @Benchmark
+    public DestinationStats botnetSource() {
+        long src = MAPPED | 0xC6130000L | ((next++ * 0x9E37L) & 0xFFFF);
         nowNs += 1000;
         DestinationStats d = tables.onSyn(0, src, 0, SERVER, 80, nowNs);
         tables.onHalfOpenOpened(0, src, 0, SERVER, nowNs);

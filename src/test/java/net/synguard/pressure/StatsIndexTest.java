@@ -79,4 +79,25 @@ class StatsIndexTest {
         index.put(new SourceStats(0, 12, WINDOW, 0));
         assertThat(index.crowded()).isTrue();
     }
+
+    @Test
+    void growsUpToTwiceTheCacheBoundKeepingEveryEntry() {
+        StatsIndex index = new StatsIndex(3000);
+        assertThat(index.capacity()).isEqualTo(1024);
+        SourceStats[] all = new SourceStats[4000];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = new SourceStats(i % 2 == 0 ? 0x2001_0DB8_0000_0000L : 0, i, WINDOW, 0);
+            index.put(all[i]);
+        }
+        // 8192 = twice 3000, rounded up to a power of two: no growth past it.
+        assertThat(index.capacity()).isEqualTo(8192);
+        assertThat(index.size()).isEqualTo(4000);
+        for (int i = 0; i < all.length; i += 2) {
+            index.remove(all[i]);
+        }
+        for (int i = 0; i < all.length; i++) {
+            assertThat(index.get(all[i].hi, all[i].lo)).isSameAs(i % 2 == 0 ? null : all[i]);
+        }
+        assertThat(index.size()).isEqualTo(2000);
+    }
 }
