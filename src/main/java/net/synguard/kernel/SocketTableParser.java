@@ -254,7 +254,8 @@ public final class SocketTableParser {
     }
 
     private static boolean isBlank(byte c) {
-        return c == ' ' || c == '\t' || c == '\r';
+        // One test for the usual case: every byte of a field is above ' ', the blanks at or below.
+        return c <= ' ' && (c == ' ' || c == '\t' || c == '\r');
     }
 
     /** For error messages: a byte past ASCII shows as U+FFFD, as a US-ASCII reader decoded it. */
