@@ -189,11 +189,6 @@ public final class SynRecvCounts {
         return Collections.unmodifiableList(out);
     }
 
-    /** Listeners seen; {@link #listeners()} without building the list. */
-    int listenerCount() {
-        return listeners;
-    }
-
     /** Sockets of every state seen, TIME_WAIT and request sockets included. */
     public int socketTotal() {
         return socketTotal;
