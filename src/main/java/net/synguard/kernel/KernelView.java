@@ -1,10 +1,7 @@
 package net.synguard.kernel;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -16,7 +13,10 @@ import java.nio.file.Path;
  * reading process; under {@code /proc/<pid>} that of process {@code pid}, which is how a daemon
  * in one namespace watches a server in another ({@link #ofProcRoot}).
  *
- * <p>Each file is streamed a line at a time; nothing holds the whole socket table. Reads are not
+ * <p>Each file is streamed a line at a time; nothing holds the whole socket table. A view keeps
+ * its read buffer, parsers and counts from one reading to the next, so that in steady state a
+ * reading allocates only the snapshot and its small maps (sized by listeners and ports, never by
+ * sockets) and the file handles; {@link #read} is synchronized for that reason. Reads are not
  * atomic across files or even within one (the kernel prints the hash table a bucket at a time
  * while sockets come and go), which is fine for a once-a-tick gauge.
  */
@@ -27,6 +27,10 @@ public final class KernelView {
     private final Path tcp;
     private final Path tcp6;
     private final ByteOrder order;
+    private final ProcLines lines = new ProcLines();
+    private final NetstatParser netstatParser = new NetstatParser();
+    private final SynRecvCounts sockets = new SynRecvCounts();
+    private TcpExtCounters lastCounters;
 
     public KernelView(Path netstat, Path tcp, Path tcp6) {
         this(netstat, tcp, tcp6, ByteOrder.nativeOrder());
@@ -56,25 +60,24 @@ public final class KernelView {
      * @throws IOException when netstat or tcp cannot be read; a missing tcp6 (booted with
      *     ipv6.disable=1) reads as no IPv6 sockets
      */
-    public KernelSnapshot read(long readTimeNs) throws IOException {
+    public synchronized KernelSnapshot read(long readTimeNs) throws IOException {
         TcpExtCounters counters;
-        try (BufferedReader reader = open(netstat)) {
-            counters = NetstatParser.parse(reader, netstat.toString());
+        try {
+            lines.open(netstat);
+            counters = netstatParser.parse(lines, netstat.toString(), lastCounters);
+            sockets.clear();
+            lines.open(tcp);
+            SocketTableParser.parse(lines, tcp.toString(), order, sockets);
+            try {
+                lines.open(tcp6);
+                SocketTableParser.parse(lines, tcp6.toString(), order, sockets);
+            } catch (NoSuchFileException e) {
+                // No IPv6 in this kernel: no IPv6 sockets to count.
+            }
+        } finally {
+            lines.close();
         }
-        SynRecvCounts sockets = new SynRecvCounts();
-        try (BufferedReader reader = open(tcp)) {
-            SocketTableParser.parse(reader, tcp.toString(), order, sockets);
-        }
-        try (BufferedReader reader = open(tcp6)) {
-            SocketTableParser.parse(reader, tcp6.toString(), order, sockets);
-        } catch (NoSuchFileException e) {
-            // No IPv6 in this kernel: no IPv6 sockets to count.
-        }
+        lastCounters = counters;
         return KernelSnapshot.of(readTimeNs, counters, sockets);
-    }
-
-    private static BufferedReader open(Path file) throws IOException {
-        // The kernel prints these files in ASCII only.
-        return Files.newBufferedReader(file, StandardCharsets.US_ASCII);
     }
 }

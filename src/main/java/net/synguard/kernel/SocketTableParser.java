@@ -2,9 +2,9 @@ package net.synguard.kernel;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import net.synguard.decode.TcpSegment;
 
 /**
@@ -36,8 +36,8 @@ import net.synguard.decode.TcpSegment;
  * so under a flood answered by cookies the SYN_RECV count stays at the queue limit or below while
  * SyncookiesSent climbs: read the two together.
  *
- * <p>Lines are scanned by index, no regex and no split, and are not kept: a busy host's table runs
- * to hundreds of thousands of lines every tick.
+ * <p>Lines are scanned by index as bytes ({@link ProcLines}), no String, regex or split per line,
+ * and are not kept: a busy host's table runs to hundreds of thousands of lines every tick.
  */
 public final class SocketTableParser {
     static final String DEFAULT_SOURCE = "/proc/net/tcp";
@@ -66,8 +66,9 @@ public final class SocketTableParser {
     /** {@code order} is the byte order of the kernel that printed {@code text}. */
     public static void parse(String text, String source, ByteOrder order, SynRecvCounts into)
             throws ProcFormatException {
-        try {
-            parse(new BufferedReader(new StringReader(text)), source, order, into);
+        try (ProcLines lines = new ProcLines()) {
+            lines.of(text.getBytes(StandardCharsets.US_ASCII));
+            parse(lines, source, order, into);
         } catch (ProcFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -75,6 +76,7 @@ public final class SocketTableParser {
         }
     }
 
+    /** Reads {@code reader} to its end; {@link KernelView} reads files without a reader. */
     public static void parse(BufferedReader reader, String source, ByteOrder order, SynRecvCounts into)
             throws IOException {
         boolean littleEndian = order == ByteOrder.LITTLE_ENDIAN;
@@ -82,38 +84,44 @@ public final class SocketTableParser {
         String line;
         while ((line = reader.readLine()) != null) {
             lineNumber++;
-            parseLine(line, lineNumber, source, littleEndian, into);
+            byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
+            parseLine(bytes, 0, bytes.length, lineNumber, source, littleEndian, into);
         }
     }
 
-    static void parseLine(String line, int lineNumber, String source, boolean littleEndian, SynRecvCounts into)
+    /** Every line {@code lines} has left; allocates nothing unless a line is malformed. */
+    static void parse(ProcLines lines, String source, ByteOrder order, SynRecvCounts into) throws IOException {
+        boolean littleEndian = order == ByteOrder.LITTLE_ENDIAN;
+        while (lines.next()) {
+            parseLine(lines.buffer(), lines.start(), lines.end(), lines.lineNumber(), source, littleEndian, into);
+        }
+    }
+
+    /** The line in {@code line[from, to)}, without its end-of-line. */
+    static void parseLine(
+            byte[] line, int from, int to, int lineNumber, String source, boolean littleEndian, SynRecvCounts into)
             throws ProcFormatException {
-        int n = line.length();
-        int start = skipBlanks(line, 0);
-        if (start == n) {
+        int start = skipBlanks(line, from, to);
+        if (start == to) {
             return;
         }
-        int end = tokenEnd(line, start);
-        if (line.charAt(end - 1) != ':') {
-            if (line.startsWith("sl", start) && end - start == 2) {
+        int end = tokenEnd(line, start, to);
+        if (line[end - 1] != ':') {
+            if (end - start == 2 && line[start] == 's' && line[start + 1] == 'l') {
                 return;
             }
-            throw error(source, lineNumber, "slot '" + line.substring(start, end) + "' does not end in ':'");
+            throw error(source, lineNumber, "slot '" + text(line, start, end) + "' does not end in ':'");
         }
 
-        start = field(line, end, 1, source, lineNumber);
-        end = tokenEnd(line, start);
-        int colon = line.indexOf(':', start);
-        if (colon < 0 || colon > end) {
-            colon = end;
-        }
+        start = field(line, end, to, 1, source, lineNumber);
+        end = tokenEnd(line, start, to);
+        int colon = indexOfColon(line, start, end);
         int digits = colon - start;
         if ((digits != 8 && digits != 32) || end - colon != 5) {
             throw error(
                     source,
                     lineNumber,
-                    "local_address '" + line.substring(start, end)
-                            + "' (expected 8 or 32 hex digits, ':', 4 hex digits)");
+                    "local_address '" + text(line, start, end) + "' (expected 8 or 32 hex digits, ':', 4 hex digits)");
         }
         long hi;
         long lo;
@@ -133,32 +141,31 @@ public final class SocketTableParser {
         }
         int port = (int) hex(line, colon + 1, end, "local port", source, lineNumber);
 
-        start = field(line, end, 2, source, lineNumber);
-        end = tokenEnd(line, start);
+        start = field(line, end, to, 2, source, lineNumber);
+        end = tokenEnd(line, start, to);
 
-        start = field(line, end, 3, source, lineNumber);
-        end = tokenEnd(line, start);
+        start = field(line, end, to, 3, source, lineNumber);
+        end = tokenEnd(line, start, to);
         if (end - start > 2) {
-            throw error(source, lineNumber, "st '" + line.substring(start, end) + "' (expected 2 hex digits)");
+            throw error(source, lineNumber, "st '" + text(line, start, end) + "' (expected 2 hex digits)");
         }
         int state = (int) hex(line, start, end, "st", source, lineNumber);
 
-        start = field(line, end, 4, source, lineNumber);
-        end = tokenEnd(line, start);
-        colon = line.indexOf(':', start);
-        if (colon < 0 || colon >= end || colon - start > 8 || end - colon - 1 > 8) {
+        start = field(line, end, to, 4, source, lineNumber);
+        end = tokenEnd(line, start, to);
+        colon = indexOfColon(line, start, end);
+        if (colon == end || colon - start > 8 || end - colon - 1 > 8) {
             throw error(
                     source,
                     lineNumber,
-                    "tx_queue:rx_queue '" + line.substring(start, end)
-                            + "' (expected two groups of up to 8 hex digits)");
+                    "tx_queue:rx_queue '" + text(line, start, end) + "' (expected two groups of up to 8 hex digits)");
         }
         hex(line, start, colon, "tx_queue", source, lineNumber);
         long rxQueue = hex(line, colon + 1, end, "rx_queue", source, lineNumber);
 
         for (int column = 5; column < COLUMNS.length; column++) {
-            start = field(line, end, column, source, lineNumber);
-            end = tokenEnd(line, start);
+            start = field(line, end, to, column, source, lineNumber);
+            end = tokenEnd(line, start, to);
         }
 
         // rx_queue is a u32 (sk_ack_backlog for a listener); a value past int range is not a
@@ -166,18 +173,28 @@ public final class SocketTableParser {
         into.add(state, hi, lo, port, (int) Math.min(rxQueue, Integer.MAX_VALUE));
     }
 
+    /** The first ':' in {@code [from, to)}, or {@code to}. */
+    private static int indexOfColon(byte[] line, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (line[i] == ':') {
+                return i;
+            }
+        }
+        return to;
+    }
+
     /** Start of column {@code column}, after the previous one ended at {@code from}. */
-    private static int field(String line, int from, int column, String source, int lineNumber)
+    private static int field(byte[] line, int from, int to, int column, String source, int lineNumber)
             throws ProcFormatException {
-        int start = skipBlanks(line, from);
-        if (start == line.length()) {
+        int start = skipBlanks(line, from, to);
+        if (start == to) {
             throw error(source, lineNumber, "line ends before '" + COLUMNS[column] + "'");
         }
         return start;
     }
 
     /** A 32-bit word of an address in network order, from 8 hex digits in host order. */
-    private static int word(String line, int at, boolean littleEndian, String source, int lineNumber)
+    private static int word(byte[] line, int at, boolean littleEndian, String source, int lineNumber)
             throws ProcFormatException {
         int value = (int) hex(line, at, at + 8, "local_address", source, lineNumber);
         return littleEndian ? Integer.reverseBytes(value) : value;
@@ -188,19 +205,19 @@ public final class SocketTableParser {
     }
 
     /** At most 8 digits, so the value fits; callers check the width. */
-    private static long hex(String line, int from, int to, String what, String source, int lineNumber)
+    private static long hex(byte[] line, int from, int to, String what, String source, int lineNumber)
             throws ProcFormatException {
         if (from >= to) {
             throw error(source, lineNumber, what + " is empty (expected hex digits)");
         }
         long value = 0;
         for (int i = from; i < to; i++) {
-            int digit = hexDigit(line.charAt(i));
+            int digit = hexDigit(line[i]);
             if (digit < 0) {
                 throw error(
                         source,
                         lineNumber,
-                        what + " has '" + line.charAt(i) + "' in '" + line.substring(from, to)
+                        what + " has '" + text(line, i, i + 1) + "' in '" + text(line, from, to)
                                 + "' (expected hex digits)");
             }
             value = (value << 4) | digit;
@@ -208,8 +225,8 @@ public final class SocketTableParser {
         return value;
     }
 
-    /** ASCII only: Character.digit would take other scripts' digits too. */
-    private static int hexDigit(char c) {
+    /** ASCII only, as the kernel prints. */
+    private static int hexDigit(byte c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
@@ -222,22 +239,28 @@ public final class SocketTableParser {
         return -1;
     }
 
-    private static int skipBlanks(String line, int i) {
-        while (i < line.length() && isBlank(line.charAt(i))) {
+    private static int skipBlanks(byte[] line, int i, int to) {
+        while (i < to && isBlank(line[i])) {
             i++;
         }
         return i;
     }
 
-    private static int tokenEnd(String line, int i) {
-        while (i < line.length() && !isBlank(line.charAt(i))) {
+    private static int tokenEnd(byte[] line, int i, int to) {
+        while (i < to && !isBlank(line[i])) {
             i++;
         }
         return i;
     }
 
-    private static boolean isBlank(char c) {
-        return c == ' ' || c == '\t' || c == '\r';
+    private static boolean isBlank(byte c) {
+        // One test for the usual case: every byte of a field is above ' ', the blanks at or below.
+        return c <= ' ' && (c == ' ' || c == '\t' || c == '\r');
+    }
+
+    /** For error messages: a byte past ASCII shows as U+FFFD, as a US-ASCII reader decoded it. */
+    private static String text(byte[] line, int from, int to) {
+        return new String(line, from, to - from, StandardCharsets.US_ASCII);
     }
 
     private static ProcFormatException error(String source, int lineNumber, String problem) {

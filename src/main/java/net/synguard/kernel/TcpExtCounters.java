@@ -58,6 +58,17 @@ public record TcpExtCounters(
         return new TcpExtCounters(values[0], values[1], values[2], values[3], values[4], values[5], values[6]);
     }
 
+    /** Whether {@code values} (in {@link #NAMES} order) are this reading's; allocates nothing. */
+    boolean hasValues(long[] values) {
+        return syncookiesSent == values[0]
+                && syncookiesRecv == values[1]
+                && syncookiesFailed == values[2]
+                && listenOverflows == values[3]
+                && listenDrops == values[4]
+                && tcpReqQFullDrop == values[5]
+                && tcpReqQFullDoCookies == values[6];
+    }
+
     /** Values in {@link #NAMES} order. */
     public long[] toArray() {
         return new long[] {
