@@ -27,7 +27,7 @@ import org.pcap4j.core.PcapStat;
  * any thread (pcap_breakloop wakes a blocked poll through an eventfd in libpcap 1.10).
  */
 @SuppressWarnings("restricted") // FFM is the point of the ffm engine; the launcher grants native access.
-public final class LiveCaptureSource implements PacketSource, FrameSender {
+public final class LiveCaptureSource implements PacketSource, BatchSender {
     /** What a live capture is opened with. */
     public record Options(
             String iface, int snaplen, int bufferBytes, int timeoutMillis, String filter, String engine) {}
@@ -43,6 +43,8 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
     private final SocketWaiter waiter;
     /** The responder's sends; null when libc's send cannot be bound (then pcap4j sends). */
     private final PacketSocketSender sender;
+    /** The send thread's copy of a queued frame when pcap4j sends. */
+    private final byte[] pcap4jFrame = new byte[PacketSocketSender.MAX_FRAME];
     /**
      * Sends in flight on the descriptor, and whether it is closing: a send after close would write
      * to a descriptor number the process may already have reused. The sender counts itself in
@@ -194,6 +196,32 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
         }
     }
 
+    /**
+     * Sends a run of the send queue's frames: one {@code sendmmsg(2)} on the capture's socket for
+     * all of them ({@link PacketSocketSender#sendBatch}), else pcap4j's {@code sendPacket} each.
+     * The same in-flight count as {@link #send}: a batch after close cannot reach a reused
+     * descriptor.
+     */
+    @Override
+    public int sendBatch(SendRing ring, int first, int count) {
+        PacketSocketSender s = sender;
+        if (s != null) {
+            sending.incrementAndGet();
+            try {
+                return closed ? 0 : s.sendBatch(ring.messageAddress(first), count);
+            } finally {
+                sending.decrementAndGet();
+            }
+        }
+        int sent = 0;
+        for (int i = first; i < first + count; i++) {
+            if (send(pcap4jFrame, ring.copyOut(i, pcap4jFrame))) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
     /** libpcap's counters now; call from the capture thread, between frames. */
     public CaptureStats stats() {
         try {
@@ -219,7 +247,7 @@ public final class LiveCaptureSource implements PacketSource, FrameSender {
     @Override
     public String describe() {
         return "live " + options.iface() + ", " + LinkType.name(linkType) + ", " + (ffmLoop != null ? "ffm" : "pcap4j")
-                + (sender != null ? ", send(2)" : ", pcap4j send");
+                + (sender != null ? ", sendmmsg(2)" : ", pcap4j send");
     }
 
     @Override

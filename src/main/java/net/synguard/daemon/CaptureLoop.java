@@ -4,12 +4,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import net.synguard.alert.AlertSink;
 import net.synguard.alert.DaemonEvents;
 import net.synguard.alert.EventContext;
+import net.synguard.capture.BatchSender;
 import net.synguard.capture.CaptureException;
 import net.synguard.capture.CaptureStats;
 import net.synguard.capture.FrameHandler;
-import net.synguard.capture.FrameSender;
 import net.synguard.capture.LiveCaptureSource;
 import net.synguard.capture.QueuedSender;
+import net.synguard.capture.SendRing;
 import net.synguard.config.SynguardConfig;
 import net.synguard.control.InterfaceStatus;
 import net.synguard.mitigate.Mitigation;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * second, and says so again when it is back ({@code reopened}). The pipeline and all its state
  * outlive the handle. Nothing that goes wrong here ends the thread, except {@link #stop}.
  */
-final class CaptureLoop implements Runnable, FrameHandler, FrameSender {
+final class CaptureLoop implements Runnable, FrameHandler, BatchSender {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
     private static final long RETRY_MS = 1000;
     private static final long HOUSEKEEPING_NS = 1_000_000_000L;
@@ -144,6 +145,19 @@ final class CaptureLoop implements Runnable, FrameHandler, FrameSender {
             mitigation.sendFailed();
         }
         return ok;
+    }
+
+    /** A run of queued answers at once (one sendmmsg), through whichever handle is open now. */
+    @Override
+    public int sendBatch(SendRing ring, int first, int count) {
+        LiveCaptureSource src = current;
+        int sent = src != null ? src.sendBatch(ring, first, count) : 0;
+        if (mitigation != null) {
+            for (int i = sent; i < count; i++) {
+                mitigation.sendFailed();
+            }
+        }
+        return sent;
     }
 
     @Override
