@@ -1,39 +1,60 @@
 package net.synguard.capture;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A single-producer, single-consumer ring of frames: a reader thread copies each frame (bytes,
- * captured length, timestamp) into the next fixed slot, the pipeline's thread hands the slots to
- * its {@link FrameHandler} in the same order. Nothing is allocated per frame on either side.
+ * A single-producer, single-consumer ring of frames in one byte array: a reader thread appends each
+ * frame as a record, the pipeline's thread takes the records in the same order. Nothing is
+ * allocated per frame on either side.
  *
  * <pre>
- *   sequence:   consumed ......... published ......... written
- *               |  being handled  |  ready, not taken  |  copied, not yet published
- *   slot of sequence s: s &amp; (slots - 1); the producer may write s while s - consumed &lt; slots
+ * record, 16-byte aligned:
+ *   0  int  captured length (or WRAP: the rest of this lap is empty, go on at the next lap's start)
+ *   4  int  unused
+ *   8  long timestamp, nanoseconds
+ *  16  the frame's bytes
+ *
+ * positions are byte counts since the start, never reset; a position's offset in the array is
+ * position &amp; (capacity - 1):
+ *   consumed ............ published ............ written
+ *   |  taken, free again |  ready, not yet taken |  appended, not yet published
  * </pre>
  *
- * <p>Both sides move their sequence in batches ({@link #BATCH} frames), so the two cache lines they
- * share change hands once per batch rather than once per frame. A side that has to wait spins
- * briefly, then parks after posting what it waits for (its "need"); the other side unparks it once
- * its sequence reaches that need. The producer, when the ring is full, waits for half of it to
- * drain, so a faster reader costs the pipeline's thread one unpark per half ring, not one per batch.
- * (The Dekker-style handshake: the waiter writes its need, then re-reads the sequence; the waker
- * writes the sequence, then reads the need; all four accesses are volatile, so one of the two sees
- * the other.)
+ * <p>Records are packed and read in address order, so the hardware prefetcher streams them from the
+ * reader's core to the pipeline's: a flood's 60-byte frame is 80 bytes of ring. (Fixed 2 KiB slots,
+ * the first version, cost the pipeline's thread about as much in cache misses as reading the file
+ * itself.) The consumer copies each frame into an array of its own, which the handler may keep
+ * using until its next frame, as {@link FrameHandler} promises.
  *
- * <p>Each slot holds {@link #SLOT_BYTES}. A longer frame (jumbo frames, offloaded segments up to
- * libpcap's 262,144 bytes) goes into the one spare array of that size, which the producer reuses
- * only after the consumer has handled the frame that was in it: memory stays bounded at
- * {@code slots * SLOT_BYTES + 256 KiB}, and long frames only slow the handoff down.
+ * <p>Both sides move their position in batches ({@link #BATCH} frames), so the two cache lines they
+ * share change hands once per batch. A side that has to wait parks after posting what it waits for
+ * (its "need"); the other side unparks it once its position reaches that need. The producer, when
+ * the ring is full, waits for half of it to drain, so a faster reader costs the pipeline's thread
+ * one unpark per half ring. (The handshake is Dekker's: the waiter writes its need, then re-reads
+ * the position; the waker writes the position, then reads the need; all four accesses are volatile,
+ * so one of the two sees the other.)
  */
 final class FrameRing {
-    /** An Ethernet frame of MTU 1500 with two VLAN tags, or a cooked (SLL) one, with room to spare. */
-    static final int SLOT_BYTES = 2048;
-    /** Frames between two moves of a sequence. A power of two. */
+    /** Frames between two moves of a position. A power of two. */
     static final int BATCH = 64;
 
+    static final int HEADER = 16;
+    private static final int WRAP = -1;
+    /** A lap must hold the longest record twice (one may be skipped as the rest of a lap). */
+    static final int MIN_CAPACITY = 1 << 20;
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    /**
+     * Spins of a consumer waiting for a batch before it parks: a batch comes within microseconds
+     * when the reader is running. The producer does not spin: it waits for half the ring, which
+     * takes the pipeline a millisecond or more to drain.
+     */
     private static final int SPINS = 200;
     /** An upper bound on one park: waking relies on unpark; this only bounds a missed one. */
     private static final long PARK_NS = 1_000_000L;
@@ -44,41 +65,34 @@ final class FrameRing {
     private static final int CONSUMED = 32;
     private static final int PRODUCER_NEED = 48;
     private static final int CONSUMER_NEED = 64;
-    private final AtomicLongArray seqs = new AtomicLongArray(80);
+    private final AtomicLongArray positions = new AtomicLongArray(80);
 
+    private final byte[] data;
     private final int mask;
-    private final byte[][] own;
-    private final byte[][] frames;
-    private final int[] lengths;
-    private final long[] timestamps;
-    private final byte[] jumbo = new byte[NextExLoop.MAX_FRAME];
 
     private volatile Thread producer;
     private volatile Thread consumer;
     /** The consumer stopped taking frames: the producer gives up instead of waiting. */
     private volatile boolean closed;
-    /** The producer wrote its last frame and published it; {@link #failure} is set before. */
+    /** The producer appended its last frame and published it; {@link #failure} is set before. */
     private volatile boolean finished;
 
     private CaptureException failure;
 
     // Producer-only state.
     private long written;
+    private long appended;
     private long consumedSeen;
-    private long jumboSequence = -1;
 
-    FrameRing(int slots) {
-        if (slots < 2 * BATCH || Integer.bitCount(slots) != 1) {
+    FrameRing(int capacity) {
+        if (capacity < MIN_CAPACITY || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException(
-                    "slots: " + slots + " (expected: a power of two, at least " + 2 * BATCH + ")");
+                    "capacity: " + capacity + " (expected: a power of two, at least " + MIN_CAPACITY + ")");
         }
-        mask = slots - 1;
-        own = new byte[slots][SLOT_BYTES];
-        frames = own.clone();
-        lengths = new int[slots];
-        timestamps = new long[slots];
-        seqs.set(PRODUCER_NEED, Long.MAX_VALUE);
-        seqs.set(CONSUMER_NEED, Long.MAX_VALUE);
+        data = new byte[capacity];
+        mask = capacity - 1;
+        positions.set(PRODUCER_NEED, Long.MAX_VALUE);
+        positions.set(CONSUMER_NEED, Long.MAX_VALUE);
     }
 
     /** Names the two threads, so that each side can wake the other. Call before either starts. */
@@ -87,53 +101,47 @@ final class FrameRing {
         consumer = consumerThread;
     }
 
-    int slots() {
-        return mask + 1;
+    static int recordSize(int length) {
+        return (HEADER + length + 15) & ~15;
     }
 
     // ---- producer side ----
 
     /**
-     * Copies a frame into the next slot, waiting for room if the ring is full.
+     * Appends a frame of at most {@link NextExLoop#MAX_FRAME} bytes, waiting for room if the ring is
+     * full.
      *
      * @return false when the consumer has closed the ring: the frame was not taken, and nothing more
      *     will be
      */
     boolean put(byte[] frame, int length, long timestampNs) {
-        long s = written;
-        int slots = mask + 1;
-        if (s - consumedSeen >= slots) {
-            consumedSeen = seqs.get(CONSUMED);
-            if (s - consumedSeen >= slots) {
-                publish(s);
-                if (!awaitConsumed(s - slots / 2)) {
+        int capacity = mask + 1;
+        int size = recordSize(length);
+        int offset = (int) (written & mask);
+        // A record does not wrap around: if it does not fit in this lap, the rest of the lap is
+        // skipped (offsets are 16-aligned, so there is room for the WRAP mark).
+        long start = offset + size > capacity ? written + (capacity - offset) : written;
+        long end = start + size;
+        if (end - consumedSeen > capacity) {
+            consumedSeen = positions.get(CONSUMED);
+            if (end - consumedSeen > capacity) {
+                publish(written);
+                // Half the ring free, or as much as the consumer can free: all that is published.
+                if (!awaitConsumed(Math.min(end - capacity / 2, written))) {
                     return false;
                 }
             }
         }
-        int slot = (int) (s & mask);
-        byte[] into = own[slot];
-        if (length > SLOT_BYTES) {
-            // The spare array may still hold an earlier long frame the consumer has not handled.
-            if (jumboSequence >= consumedSeen) {
-                consumedSeen = seqs.get(CONSUMED);
-                if (jumboSequence >= consumedSeen) {
-                    publish(s);
-                    if (!awaitConsumed(jumboSequence + 1)) {
-                        return false;
-                    }
-                }
-            }
-            jumboSequence = s;
-            into = jumbo;
+        if (start != written) {
+            INT.set(data, offset, WRAP);
         }
-        System.arraycopy(frame, 0, into, 0, length);
-        frames[slot] = into;
-        lengths[slot] = length;
-        timestamps[slot] = timestampNs;
-        written = s + 1;
-        if ((written & (BATCH - 1)) == 0) {
-            publish(written);
+        int at = (int) (start & mask);
+        INT.set(data, at, length);
+        LONG.set(data, at + 8, timestampNs);
+        System.arraycopy(frame, 0, data, at + HEADER, length);
+        written = end;
+        if ((++appended & (BATCH - 1)) == 0) {
+            publish(end);
             return !closed;
         }
         return true;
@@ -147,16 +155,16 @@ final class FrameRing {
         LockSupport.unpark(consumer);
     }
 
-    private void publish(long sequence) {
-        seqs.set(PUBLISHED, sequence);
-        if (sequence >= seqs.get(CONSUMER_NEED)) {
+    private void publish(long position) {
+        positions.set(PUBLISHED, position);
+        if (position >= positions.get(CONSUMER_NEED)) {
             LockSupport.unpark(consumer);
         }
     }
 
     private boolean awaitConsumed(long need) {
-        for (int spins = 0; ; spins++) {
-            long c = seqs.get(CONSUMED);
+        while (true) {
+            long c = positions.get(CONSUMED);
             if (c >= need) {
                 consumedSeen = c;
                 return true;
@@ -164,34 +172,31 @@ final class FrameRing {
             if (closed) {
                 return false;
             }
-            if (spins < SPINS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            seqs.set(PRODUCER_NEED, need);
-            if (seqs.get(CONSUMED) < need && !closed) {
+            positions.set(PRODUCER_NEED, need);
+            if (positions.get(CONSUMED) < need && !closed) {
                 LockSupport.parkNanos(this, PARK_NS);
             }
-            seqs.set(PRODUCER_NEED, Long.MAX_VALUE);
+            positions.set(PRODUCER_NEED, Long.MAX_VALUE);
         }
     }
 
     // ---- consumer side ----
 
     /**
-     * Waits until frame {@code sequence} is published or the producer has finished.
+     * Waits until there is a record at {@code position} or the producer has finished.
      *
-     * @return the published sequence: greater than {@code sequence} when there is a frame to take;
-     *     equal to it only when the producer has finished (check {@link #failure()})
+     * @return the published position: greater than {@code position} when there is a record to
+     *     take; equal to it when the producer has finished (check {@link #failure()}) or the ring
+     *     was closed
      */
-    long awaitPublished(long sequence) {
+    long awaitPublished(long position) {
         for (int spins = 0; ; spins++) {
-            long p = seqs.get(PUBLISHED);
-            if (p > sequence) {
+            long p = positions.get(PUBLISHED);
+            if (p > position) {
                 return p;
             }
             if (finished) {
-                return seqs.get(PUBLISHED);
+                return positions.get(PUBLISHED);
             }
             if (closed) {
                 return p;
@@ -200,30 +205,36 @@ final class FrameRing {
                 Thread.onSpinWait();
                 continue;
             }
-            seqs.set(CONSUMER_NEED, sequence + 1);
-            if (seqs.get(PUBLISHED) <= sequence && !finished && !closed) {
+            positions.set(CONSUMER_NEED, position + 1);
+            if (positions.get(PUBLISHED) <= position && !finished && !closed) {
                 LockSupport.parkNanos(this, PARK_NS);
             }
-            seqs.set(CONSUMER_NEED, Long.MAX_VALUE);
+            positions.set(CONSUMER_NEED, Long.MAX_VALUE);
         }
     }
 
-    byte[] frame(long sequence) {
-        return frames[(int) (sequence & mask)];
+    /** The record at or after a published {@code position}: past a WRAP mark, the next lap. */
+    long record(long position) {
+        return (int) INT.get(data, (int) (position & mask)) == WRAP ? (position | mask) + 1 : position;
     }
 
-    int length(long sequence) {
-        return lengths[(int) (sequence & mask)];
+    int length(long record) {
+        return (int) INT.get(data, (int) (record & mask));
     }
 
-    long timestampNs(long sequence) {
-        return timestamps[(int) (sequence & mask)];
+    long timestampNs(long record) {
+        return (long) LONG.get(data, (int) (record & mask) + 8);
     }
 
-    /** The consumer has handled every frame before {@code sequence}: their slots are free. */
-    void release(long sequence) {
-        seqs.set(CONSUMED, sequence);
-        if (sequence >= seqs.get(PRODUCER_NEED)) {
+    /** Copies the frame of {@code record} into {@code into} from index 0. */
+    void copyFrame(long record, int length, byte[] into) {
+        System.arraycopy(data, (int) (record & mask) + HEADER, into, 0, length);
+    }
+
+    /** The consumer has taken every record before {@code position}: their bytes are free. */
+    void release(long position) {
+        positions.set(CONSUMED, position);
+        if (position >= positions.get(PRODUCER_NEED)) {
             LockSupport.unpark(producer);
         }
     }
@@ -234,7 +245,7 @@ final class FrameRing {
         LockSupport.unpark(producer);
     }
 
-    /** Wakes a consumer waiting in {@link #awaitPublished}, which then returns what is published. */
+    /** Wakes a consumer waiting in {@link #awaitPublished}. */
     void wakeConsumer() {
         LockSupport.unpark(consumer);
     }

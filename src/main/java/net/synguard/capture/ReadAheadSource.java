@@ -13,12 +13,12 @@ package net.synguard.capture;
  * {@code "processing failed at frame N"} error; and the reader thread never outlives the call.
  */
 public final class ReadAheadSource implements PacketSource {
-    /** 1,024 slots of 2 KiB: 2 MiB, room for about a millisecond of a flood's frames. */
-    static final int DEFAULT_SLOTS = 1024;
+    /** 2 MiB: about 26,000 of a flood's 60-byte frames, 20 ms of the pipeline's work. */
+    static final int DEFAULT_CAPACITY = 2 << 20;
 
     private final PacketSource inner;
     private final String what;
-    private final int slots;
+    private final int capacity;
     private volatile boolean stopRequested;
     private volatile FrameRing running;
 
@@ -27,13 +27,13 @@ public final class ReadAheadSource implements PacketSource {
      * @param what the file, for error messages
      */
     public ReadAheadSource(PacketSource inner, String what) {
-        this(inner, what, DEFAULT_SLOTS);
+        this(inner, what, DEFAULT_CAPACITY);
     }
 
-    ReadAheadSource(PacketSource inner, String what, int slots) {
+    ReadAheadSource(PacketSource inner, String what, int capacity) {
         this.inner = inner;
         this.what = what;
-        this.slots = slots;
+        this.capacity = capacity;
     }
 
     @Override
@@ -43,26 +43,33 @@ public final class ReadAheadSource implements PacketSource {
 
     @Override
     public long run(FrameHandler handler) throws CaptureException {
-        FrameRing ring = new FrameRing(slots);
+        FrameRing ring = new FrameRing(capacity);
+        byte[] frame = new byte[NextExLoop.MAX_FRAME];
         Thread reader = Thread.ofPlatform().name("synguard-read-ahead").daemon().unstarted(() -> read(ring));
         ring.bind(reader, Thread.currentThread());
         running = ring;
         reader.start();
         long handed = 0;
+        long position = 0;
         try {
             while (!stopRequested) {
-                long published = ring.awaitPublished(handed);
-                if (published <= handed) {
+                long published = ring.awaitPublished(position);
+                if (published <= position) {
                     break;
                 }
-                while (handed < published && !stopRequested) {
-                    long s = handed++;
-                    handler.onFrame(ring.frame(s), ring.length(s), ring.timestampNs(s));
+                while (position < published && !stopRequested) {
+                    long record = ring.record(position);
+                    int length = ring.length(record);
+                    long timestampNs = ring.timestampNs(record);
+                    ring.copyFrame(record, length, frame);
+                    position = record + FrameRing.recordSize(length);
+                    handed++;
+                    handler.onFrame(frame, length, timestampNs);
                     if ((handed & (FrameRing.BATCH - 1)) == 0) {
-                        ring.release(handed);
+                        ring.release(position);
                     }
                 }
-                ring.release(handed);
+                ring.release(position);
             }
         } catch (Throwable t) {
             stopReader(ring, reader);

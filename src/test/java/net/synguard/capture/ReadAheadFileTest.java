@@ -50,7 +50,7 @@ class ReadAheadFileTest {
         List<Frame> frames = new ArrayList<>();
         String error = null;
         try (PacketSource src = ahead
-                ? new ReadAheadSource(FfmPcapFileSource.open(file), file.toString(), 128)
+                ? new ReadAheadSource(FfmPcapFileSource.open(file), file.toString(), FrameRing.MIN_CAPACITY)
                 : FfmPcapFileSource.open(file)) {
             long n = src.run((frame, len, ts) -> frames.add(new Frame(Arrays.copyOf(frame, len), ts)));
             assertThat(n).isEqualTo(frames.size());

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReadAheadSourceTest {
-    private static final int SMALL_RING = 128;
+    private static final int SMALL_RING = FrameRing.MIN_CAPACITY;
+    private static final int LONG = 2048;
 
     /** Frame i: a length that varies (every 97th longer than a slot), bytes and time from i. */
     static int lengthOf(long i) {
         if (i % 97 == 5) {
-            return FrameRing.SLOT_BYTES + 1 + (int) (i * 131 % 60_000);
+            return LONG + 1 + (int) (i * 131 % 60_000);
         }
         return 14 + (int) (i * 37 % 1500);
     }
@@ -133,15 +134,15 @@ class ReadAheadSourceTest {
     }
 
     @Test
-    void consecutiveLongFramesDoNotOverwriteOneNotYetHandled() throws Exception {
-        // Every frame longer than a slot, and a slow consumer: each must wait for the spare array.
+    void longFramesCrossTheEndOfTheRingIntact() throws Exception {
+        // Long frames only, and a slow consumer: many records meet the end of a lap and the producer waits.
         ScriptedSource inner = new ScriptedSource(2_000, null) {
             @Override
             public long run(FrameHandler handler) throws CaptureException {
                 byte[] big = new byte[70_000];
                 for (int i = 0; i < 2_000; i++) {
                     java.util.Arrays.fill(big, (byte) i);
-                    handler.onFrame(big, FrameRing.SLOT_BYTES + 1 + i, i);
+                    handler.onFrame(big, LONG + 1 + i, i);
                 }
                 return 2_000;
             }
@@ -153,10 +154,7 @@ class ReadAheadSourceTest {
                 long i = seen[0]++;
                 Thread.onSpinWait();
                 if (bad[0] == null
-                        && (ts != i
-                                || len != FrameRing.SLOT_BYTES + 1 + i
-                                || frame[0] != (byte) i
-                                || frame[len - 1] != (byte) i)) {
+                        && (ts != i || len != LONG + 1 + i || frame[0] != (byte) i || frame[len - 1] != (byte) i)) {
                     bad[0] = "frame " + i + ": ts " + ts + " len " + len + " first byte " + frame[0];
                 }
             });
@@ -196,7 +194,8 @@ class ReadAheadSourceTest {
         assertThat(seen[0]).isEqualTo(5_000);
         assertThat(endless.readerThread.isAlive()).isFalse();
         // Ahead by at most the ring and a batch: the reader stopped rather than ran on.
-        assertThat(endless.produced).isLessThanOrEqualTo(5_000 + SMALL_RING + FrameRing.BATCH + 1);
+        assertThat(endless.produced)
+                .isLessThanOrEqualTo(5_000 + SMALL_RING / FrameRing.recordSize(14) + FrameRing.BATCH + 1);
     }
 
     @Test
@@ -235,6 +234,9 @@ class ReadAheadSourceTest {
         assertThat(CaptureFiles.ReadAhead.OFF.enabled(8)).isFalse();
         assertThatThrownBy(() -> CaptureFiles.ReadAhead.parse("yes"))
                 .hasMessage("read-ahead: yes (expected: auto, on or off)");
-        assertThatThrownBy(() -> new FrameRing(100)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FrameRing(FrameRing.MIN_CAPACITY / 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FrameRing(FrameRing.MIN_CAPACITY + 16))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
