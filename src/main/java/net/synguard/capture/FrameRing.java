@@ -24,11 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  *   |  taken, free again |  ready, not yet taken |  appended, not yet published
  * </pre>
  *
- * <p>Records are packed and read in address order, so the hardware prefetcher streams them from the
- * reader's core to the pipeline's: a flood's 60-byte frame is 80 bytes of ring. (Fixed 2 KiB slots,
- * the first version, cost the pipeline's thread about as much in cache misses as reading the file
- * itself.) The consumer copies each frame into an array of its own, which the handler may keep
- * using until its next frame, as {@link FrameHandler} promises.
+ * <p>Records are packed and read in address order, so the hardware prefetcher can stream them from
+ * the reader's core to the pipeline's (a flood's 60-byte frame is 80 bytes of ring, where a fixed
+ * slot per frame would touch a new, unprefetched line each time), and a frame of any length up to
+ * libpcap's 262,144 bytes fits without a special case. The consumer copies each frame into an array
+ * of its own, which the handler may use until its next frame, as {@link FrameHandler} promises.
  *
  * <p>Both sides move their position in batches ({@link #BATCH} frames), so the two cache lines they
  * share change hands once per batch. A side that has to wait parks after posting what it waits for
