@@ -10,10 +10,12 @@ import net.synguard.capture.PacketSource;
 import net.synguard.config.SynguardConfig;
 import net.synguard.pipeline.Pipeline;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code synguard replay [--config FILE] [--alerts FILE] CAPTURE}: the daemon's pipeline over a
@@ -32,6 +34,15 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--alerts", paramLabel = "FILE", description = "Write alert events to FILE instead of stdout.")
     private Path alerts;
+
+    @Option(
+            names = "--read-ahead",
+            paramLabel = "auto|on|off",
+            defaultValue = "auto",
+            converter = ReadAheadConverter.class,
+            description = "Read the file on a second thread while the pipeline analyses (ffm engine;"
+                    + " auto: when there are 2+ processors). Default: ${DEFAULT-VALUE}.")
+    private CaptureFiles.ReadAhead readAhead;
 
     @Parameters(
             paramLabel = "CAPTURE",
@@ -52,7 +63,7 @@ final class ReplayCommand implements Callable<Integer> {
         long startNs = System.nanoTime();
         long startCpuNs = ReplaySummary.threadCpuNs();
         try (PacketSource source =
-                CaptureFiles.open(capture, cfg.capture().engine(), n -> err.println("synguard: " + n))) {
+                CaptureFiles.open(capture, cfg.capture().engine(), readAhead, n -> err.println("synguard: " + n))) {
             Pipeline pipeline = new Pipeline(cfg, source.linkType(), sink);
             int code = ExitCodes.OK;
             try {
@@ -77,6 +88,18 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("synguard: " + e.getMessage());
             AlertOutput.close();
             return e.getMessage().endsWith("no such file") ? ExitCodes.NO_INPUT : ExitCodes.DATA;
+        }
+    }
+
+    /** {@code auto}, {@code on}, {@code off} in any case, with the expected values in the error. */
+    static final class ReadAheadConverter implements ITypeConverter<CaptureFiles.ReadAhead> {
+        @Override
+        public CaptureFiles.ReadAhead convert(String value) {
+            try {
+                return CaptureFiles.ReadAhead.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }
