@@ -1,5 +1,8 @@
 package net.synguard.capture;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
 /**
  * Reads a capture file on a thread of its own: the wrapped source's read loop (libpcap's
  * {@code pcap_next_ex}, its {@code fread}s and the copy out of its buffer) runs on a reader thread
@@ -36,6 +39,8 @@ public final class ReadAheadSource implements PacketSource {
         this.what = what;
         this.capacity = capacity;
     }
+
+    private volatile long readerCpuNs;
 
     @Override
     public int linkType() {
@@ -101,8 +106,18 @@ public final class ReadAheadSource implements PacketSource {
         } catch (Throwable t) {
             failure = new CaptureException(what + ": read-ahead failed: " + t, t);
         } finally {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            readerCpuNs = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
             ring.finish(failure);
         }
+    }
+
+    /**
+     * CPU time the reader thread used in the last {@link #run} (0 before it ends): a replay's CPU
+     * per packet counts the reading too, which is no longer on the pipeline's thread.
+     */
+    public long readerCpuNs() {
+        return readerCpuNs;
     }
 
     /** Ends the reader (if it is still reading) and waits for it, so that it ends with run(). */

@@ -7,6 +7,7 @@ import net.synguard.alert.Slf4jAlertSink;
 import net.synguard.capture.CaptureException;
 import net.synguard.capture.CaptureFiles;
 import net.synguard.capture.PacketSource;
+import net.synguard.capture.ReadAheadSource;
 import net.synguard.config.SynguardConfig;
 import net.synguard.pipeline.Pipeline;
 import picocli.CommandLine.Command;
@@ -82,7 +83,9 @@ final class ReplayCommand implements Callable<Integer> {
                     pipeline,
                     sink,
                     System.nanoTime() - startNs,
-                    ReplaySummary.threadCpuNs() - startCpuNs);
+                    ReplaySummary.threadCpuNs()
+                            - startCpuNs
+                            + (source instanceof ReadAheadSource ahead ? ahead.readerCpuNs() : 0));
             return code;
         } catch (CaptureException e) {
             err.println("synguard: " + e.getMessage());

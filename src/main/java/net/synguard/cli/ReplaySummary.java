@@ -67,7 +67,7 @@ final class ReplaySummary {
         out.flush();
     }
 
-    /** CPU time of the calling thread (reading and the whole pipeline run on it), or 0. */
+    /** CPU time of the calling thread (the pipeline; the reading too unless it reads ahead), or 0. */
     static long threadCpuNs() {
         ThreadMXBean t = ManagementFactory.getThreadMXBean();
         return t.isCurrentThreadCpuTimeSupported() ? t.getCurrentThreadCpuTime() : 0;
