@@ -18,4 +18,10 @@ public interface FrameHandler {
      * {@code nowNs} so that rates decay and timeouts fire on a silent wire.
      */
     default void onIdle(long nowNs) {}
+
+    /**
+     * The source has no more frames at hand for now (a live capture's buffer is empty, before it
+     * waits for the wire): a handler that holds frames back must process them now.
+     */
+    default void onDrained() {}
 }

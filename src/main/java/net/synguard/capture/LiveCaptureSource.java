@@ -156,7 +156,10 @@ public final class LiveCaptureSource implements PacketSource, BatchSender {
         Pcap4jFrames frames = new Pcap4jFrames(handle, handler);
         try {
             while (!stopRequested && !frames.failed()) {
-                if (handle.dispatch(-1, frames) == 0 && !waiter.await(options.timeoutMillis())) {
+                int n = handle.dispatch(-1, frames);
+                // dispatch hands over what the buffer holds and returns: drained.
+                handler.onDrained();
+                if (n == 0 && !waiter.await(options.timeoutMillis())) {
                     handler.onIdle(WallClock.nowNs());
                 }
             }

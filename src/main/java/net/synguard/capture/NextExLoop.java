@@ -93,6 +93,7 @@ final class NextExLoop {
                     count++;
                     handler.onFrame(frame, caplen, ns);
                 } else if (rc == NEXT_TIMEOUT) {
+                    handler.onDrained();
                     if (waiter == null || !waiter.await(idleMs)) {
                         handler.onIdle(WallClock.nowNs());
                     }

@@ -45,6 +45,16 @@ final class ReplayCommand implements Callable<Integer> {
                     + " auto: when there are 2+ processors). Default: ${DEFAULT-VALUE}.")
     private CaptureFiles.ReadAhead readAhead;
 
+    @Option(
+            names = "--prefetch-depth",
+            paramLabel = "N",
+            defaultValue = "" + Pipeline.PREFETCH_DEPTH,
+            converter = PrefetchDepthConverter.class,
+            description = "Frames held back to load their table lines before they are analysed"
+                    + " (0: off; a power of two, 2..1024). The output is the same for any value."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private int prefetchDepth;
+
     @Parameters(
             paramLabel = "CAPTURE",
             description = "A pcap or pcapng file (the format is read from its magic number).")
@@ -66,6 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
         try (PacketSource source =
                 CaptureFiles.open(capture, cfg.capture().engine(), readAhead, n -> err.println("synguard: " + n))) {
             Pipeline pipeline = new Pipeline(cfg, source.linkType(), sink);
+            pipeline.holdBack(prefetchDepth);
             int code = ExitCodes.OK;
             try {
                 source.run(pipeline);
@@ -91,6 +102,24 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("synguard: " + e.getMessage());
             AlertOutput.close();
             return e.getMessage().endsWith("no such file") ? ExitCodes.NO_INPUT : ExitCodes.DATA;
+        }
+    }
+
+    /** 0, or a power of two from 2 to 1024, with the expected values in the error. */
+    static final class PrefetchDepthConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException(
+                        "'" + value + "' is not a number (expected: 0, or a power of two 2..1024)");
+            }
+            if (n != 0 && (n < 2 || n > 1024 || Integer.bitCount(n) != 1)) {
+                throw new TypeConversionException(n + " (expected: 0, or a power of two 2..1024)");
+            }
+            return n;
         }
     }
 

@@ -70,6 +70,9 @@ final class CaptureLoop implements Runnable, FrameHandler, BatchSender {
                 current = src;
                 if (pipeline == null) {
                     pipeline = new Pipeline(startConfig, src.linkType(), sink, context, mitigation, sendQueue);
+                    // Both live engines say when their buffer is empty (onDrained), so held frames
+                    // wait only for frames already captured.
+                    pipeline.holdBack(Pipeline.PREFETCH_DEPTH);
                     LOG.info("capturing on {} ({})", iface, src.describe());
                 }
                 if (failing) {
@@ -81,6 +84,7 @@ final class CaptureLoop implements Runnable, FrameHandler, BatchSender {
                     return;
                 }
                 src.run(this);
+                pipeline.onDrained();
             } catch (CaptureException e) {
                 if (!failing && !stopped) {
                     failing = true;
@@ -158,6 +162,11 @@ final class CaptureLoop implements Runnable, FrameHandler, BatchSender {
             }
         }
         return sent;
+    }
+
+    @Override
+    public void onDrained() {
+        pipeline.onDrained();
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class JitWarmUp {
         Mitigation mitigation = Mitigation.detached(small, hi, lo);
         Pipeline p =
                 new Pipeline(small, LinkType.ETHERNET, (e, j, s) -> {}, EventContext.NONE, mitigation, (f, n) -> true);
+        p.holdBack(Pipeline.PREFETCH_DEPTH); // as the daemon runs it
         byte[] frame = new byte[FRAME_LENGTH];
         int server = (int) lo;
         long deadline = WallClock.monotonicNs() + budget.toNanos();
@@ -83,6 +84,9 @@ public final class JitWarmUp {
                 write(frame, client, server, clientPort, port, isn ^ 0x5A5A, 0, TcpSegment.RST);
                 p.onFrame(frame, FRAME_LENGTH, ts += 2_000);
                 fed++;
+            }
+            if ((i & 63) == 3) {
+                p.onDrained();
             }
             if ((i & 31) == 2) {
                 write(frame, client, server, clientPort, port, isn + 1, isn ^ 0x1234, TcpSegment.ACK);

@@ -27,6 +27,12 @@ public final class FirstSight {
     private static final long TIME_MASK = (1L << TIME_BITS) - 1;
     private static final long NS_PER_UNIT = 1_000_000_000L;
 
+    /**
+     * Where bucket 0 starts: a long[]'s elements begin 16 bytes into the object, and a table this
+     * large is allocated on a heap region's boundary, so 6 longs in puts each bucket on one line.
+     */
+    private static final int BASE = 6;
+
     private final long[] slots;
     private final int bucketMask;
     private final long idleUnits;
@@ -40,7 +46,7 @@ public final class FirstSight {
     public FirstSight(int capacity, long idleNs) {
         int buckets = Integer.highestOneBit(Math.max(1, (capacity + WAYS - 1) / WAYS) * 2 - 1);
         this.bucketMask = buckets - 1;
-        this.slots = new long[buckets * WAYS];
+        this.slots = new long[BASE + buckets * WAYS];
         this.idleUnits = Math.max(1, Math.min(TIME_MASK / 2, idleNs / NS_PER_UNIT));
     }
 
@@ -50,7 +56,7 @@ public final class FirstSight {
      */
     public boolean seenBefore(long hi, long lo, long nowNs) {
         long h = Mix.hash(hi, lo);
-        int base = (int) (h & bucketMask) * WAYS;
+        int base = BASE + (int) (h & bucketMask) * WAYS;
         // The high 40 hash bits (the bucket came from the low ones), with bit 24 forced on so that a
         // taken slot is never 0.
         long fingerprint = (h & ~TIME_MASK) | (1L << TIME_BITS);
@@ -89,6 +95,11 @@ public final class FirstSight {
         return false;
     }
 
+    /** Reads the bucket of the address whose {@link Mix#hash} is {@code h}; returns a word of it. */
+    long touch(long h) {
+        return slots[BASE + (int) (h & bucketMask) * WAYS];
+    }
+
     /** Slots that held an address not yet seen twice and gave way to a newer one. */
     public long evictions() {
         return evictions;
@@ -99,6 +110,6 @@ public final class FirstSight {
     }
 
     public int capacity() {
-        return slots.length;
+        return slots.length - BASE;
     }
 }

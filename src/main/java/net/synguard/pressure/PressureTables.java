@@ -96,6 +96,28 @@ public final class PressureTables {
         return d;
     }
 
+    /** The hash {@link #touch} and {@link #touchIndex} take for a source address or a prefix. */
+    public static long hash(long hi, long lo) {
+        return Mix.hash(hi, lo);
+    }
+
+    /**
+     * Prefetch for a SYN a few frames ahead, first step: loads the lines {@link #onSyn} will read
+     * first for the source and its prefix (see {@code SourceTier.touch}). Returns a value the
+     * caller must use.
+     *
+     * @param sourceHash {@link #hash} of the source
+     * @param prefixHash {@link #hash} of its prefix ({@link #prefixHi}, {@link #prefixLo})
+     */
+    public long touch(long sourceHash, long prefixHash) {
+        return sources.touch(sourceHash) + prefixes.touch(prefixHash);
+    }
+
+    /** Prefetch, second step, once the first step's lines are in: the index slots it points at. */
+    public long touchIndex(long sourceHash, long prefixHash) {
+        return sources.touchIndex(sourceHash) + prefixes.touchIndex(prefixHash);
+    }
+
     /** A SYN from a source (or prefix) that has stats: into them and into the destination's sketch. */
     private static void countSyn(SourceStats s, SpaceSaving top, long hi, long lo, long nowNs) {
         if (s == null) {

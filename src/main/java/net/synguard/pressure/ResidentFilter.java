@@ -17,12 +17,18 @@ package net.synguard.pressure;
  */
 final class ResidentFilter {
     private static final int BLOCK = 64;
+    /**
+     * Where block 0 starts: an array's elements begin 16 bytes into the object, and a large one is
+     * allocated on a heap region's boundary, so 48 bytes in puts each block on one cache line.
+     */
+    private static final int BASE = 48;
+
     private final byte[] counters;
     private final int blockMask;
 
     ResidentFilter(int expectedEntries) {
         int size = Integer.highestOneBit(Math.max(BLOCK, expectedEntries) * 2 - 1) << 1;
-        counters = new byte[size];
+        counters = new byte[BASE + size];
         blockMask = size / BLOCK - 1;
     }
 
@@ -43,12 +49,22 @@ final class ResidentFilter {
         return counters[first(h)] != 0 && counters[second(h)] != 0;
     }
 
+    /** Reads the block of the address whose {@link Mix#hash} is {@code h}; returns a byte of it. */
+    int touch(long h) {
+        return counters[first(h)];
+    }
+
+    /** {@link #mightContain} for the address whose {@link Mix#hash} is {@code h}. */
+    boolean mightContainHash(long h) {
+        return counters[first(h)] != 0 && counters[second(h)] != 0;
+    }
+
     private int first(long h) {
-        return ((int) h & blockMask) * BLOCK + (int) (h >>> 40) % BLOCK;
+        return BASE + ((int) h & blockMask) * BLOCK + (int) (h >>> 40) % BLOCK;
     }
 
     private int second(long h) {
-        return ((int) h & blockMask) * BLOCK + (int) (h >>> 52) % BLOCK;
+        return BASE + ((int) h & blockMask) * BLOCK + (int) (h >>> 52) % BLOCK;
     }
 
     private void increment(int i) {

@@ -94,6 +94,28 @@ final class SourceTier {
         return s;
     }
 
+    /**
+     * Prefetch, first step: loads the lines a sighting of the address will read first (the filter's
+     * block, the first-sight bucket). Under a spoofed flood each is a cache miss, and a sighting
+     * reads them one after the other, each load waiting behind a branch on the last; loaded a few
+     * frames ahead ({@code pipeline.PrefetchWindow}), they are there when the frame's turn comes.
+     * Returns a value built from what it read, which the caller must use: an unused load is dead
+     * code to the compiler.
+     *
+     * @param h the address's {@link Mix#hash}
+     */
+    long touch(long h) {
+        return resident.touch(h) + firstSight.touch(h);
+    }
+
+    /**
+     * Prefetch, second step (the filter's block is in cache by now): when the filter says the
+     * address may be cached, loads its slot of the index.
+     */
+    long touchIndex(long h) {
+        return resident.mightContainHash(h) ? index.touch(h) : 0;
+    }
+
     /** The address's stats if it has any, without counting a sighting. */
     SourceStats cached(long hi, long lo) {
         if (lastHi == hi && lastLo == lo) {

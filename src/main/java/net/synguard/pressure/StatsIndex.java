@@ -61,6 +61,15 @@ final class StatsIndex {
         }
     }
 
+    /**
+     * Reads the home slot of the address whose {@link Mix#hash} is {@code h} (its tag and value
+     * lines); returns a value built from them.
+     */
+    long touch(long h) {
+        int i = (int) h & mask;
+        return tags[i] + (values[i] == null ? 0 : 1);
+    }
+
     /** Adds the stats under their address, replacing stats held for the same address. */
     void put(SourceStats s) {
         if (size >= (mask + 1) >>> 1 && mask + 1 < maxCapacity) {

@@ -10,7 +10,7 @@ package net.synguard.track;
  * one entry; a miss (the usual case in a spoofed flood) touches only the tag word.
  *
  * <pre>
- * slots: entry e at slots[e * 8 ...]                       heads: one 64-byte line per bucket:
+ * slots: entry e at slots[6 + e * 8 ...]                   heads: one 64-byte line per bucket:
  *                                                           tag word, 4 longs of ages, padding
  *   +0 cHi   client address, high 64 bits                     byte w = fingerprint of way w,
  *   +1 cLo   client address, low 64 bits                      0 = way empty
@@ -58,6 +58,9 @@ final class HalfOpenTable {
      */
     private static final int HEAD_BASE = 6;
 
+    /** Where entry 0 starts: as {@link #HEAD_BASE}, so that each 64-byte entry is one cache line. */
+    private static final int SLOT_BASE = 6;
+
     private static final int AGE_SHIFT = 10;
 
     private static final long ONES = 0x0101_0101_0101_0101L;
@@ -82,7 +85,7 @@ final class HalfOpenTable {
         }
         int buckets = Integer.highestOneBit(Math.max(1, (capacity + WAYS - 1) / WAYS) * 2 - 1);
         this.heads = new long[HEAD_BASE + buckets * HEAD_STRIDE];
-        this.slots = new long[buckets * WAYS << STRIDE_SHIFT];
+        this.slots = new long[SLOT_BASE + (buckets * WAYS << STRIDE_SHIFT)];
         this.bucketMask = buckets - 1;
         this.seed = seed;
     }
@@ -116,18 +119,35 @@ final class HalfOpenTable {
         while (m != 0) {
             int shift = Long.numberOfTrailingZeros(m) & ~7;
             if (((tagWord >>> shift) & 0xFF) == fp) {
-                int base = (bucket * WAYS + (shift >>> 3)) << STRIDE_SHIFT;
+                int base = SLOT_BASE + ((bucket * WAYS + (shift >>> 3)) << STRIDE_SHIFT);
                 if ((int) slots[base + META] == ports
                         && slots[base + C_LO] == cLo
                         && slots[base + S_LO] == sLo
                         && slots[base + C_HI] == cHi
                         && slots[base + S_HI] == sHi) {
-                    return base >>> STRIDE_SHIFT;
+                    return (base - SLOT_BASE) >>> STRIDE_SHIFT;
                 }
             }
             m &= m - 1;
         }
         return -1;
+    }
+
+    /** Reads the key's bucket head line (tags and ages) and returns its tag word. */
+    long touch(long h) {
+        return heads[HEAD_BASE + ((int) h & bucketMask) * HEAD_STRIDE];
+    }
+
+    /**
+     * Reads the entry a SYN of the key would take now (a free way, or the oldest), once its head
+     * line is in cache; returns a word of it. Only a guess: frames before it may change the bucket.
+     */
+    long touchVictim(long h) {
+        int slot = freeSlot(h);
+        if (slot < 0) {
+            slot = oldestSlot(h);
+        }
+        return slots[SLOT_BASE + (slot << STRIDE_SHIFT) + META];
     }
 
     /** An empty slot in the key's bucket, or -1 when all its ways are taken. */
@@ -161,7 +181,7 @@ final class HalfOpenTable {
     }
 
     void put(int slot, long h, long cHi, long cLo, long sHi, long sLo, long meta, long isns, long nowNs) {
-        int base = slot << STRIDE_SHIFT;
+        int base = SLOT_BASE + (slot << STRIDE_SHIFT);
         slots[base + C_HI] = cHi;
         slots[base + C_LO] = cLo;
         slots[base + S_HI] = sHi;
@@ -185,7 +205,7 @@ final class HalfOpenTable {
         int bucket = slot / WAYS;
         heads[HEAD_BASE + bucket * HEAD_STRIDE] &= ~(0xFFL << shift);
         // Zero meta too so a sweep or a debugger never mistakes the leftovers for an entry.
-        slots[(slot << STRIDE_SHIFT) + META] = 0;
+        slots[SLOT_BASE + (slot << STRIDE_SHIFT) + META] = 0;
     }
 
     /** Whether no way of the bucket holds an entry (one read of its tag word). */
@@ -198,11 +218,11 @@ final class HalfOpenTable {
     }
 
     long get(int slot, int field) {
-        return slots[(slot << STRIDE_SHIFT) + field];
+        return slots[SLOT_BASE + (slot << STRIDE_SHIFT) + field];
     }
 
     void set(int slot, int field, long value) {
-        slots[(slot << STRIDE_SHIFT) + field] = value;
+        slots[SLOT_BASE + (slot << STRIDE_SHIFT) + field] = value;
     }
 
     private int tagOf(int slot) {

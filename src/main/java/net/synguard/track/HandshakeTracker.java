@@ -126,6 +126,27 @@ public final class HandshakeTracker {
         return onClientAckOrFin(seg, nowNs, flags);
     }
 
+    /** The flow hash {@link #touch} and {@link #touchVictim} take, of a SYN's segment. */
+    public long flowHash(TcpSegment seg) {
+        return table.hash(
+                seg.srcHi(), seg.srcLo(), seg.dstHi(), seg.dstLo(), HalfOpenTable.ports(seg.srcPort(), seg.dstPort()));
+    }
+
+    /**
+     * Prefetch for a SYN a few frames ahead, first step: loads its bucket's head line (tags and
+     * ages). Returns a word of it, which the caller must use (an unused load is dead code). Why:
+     * under a spoofed flood every SYN lands in a cold bucket and then evicts a cold entry, two
+     * cache misses one after the other; see {@code pipeline.PrefetchWindow}.
+     */
+    public long touch(long flowHash) {
+        return table.touch(flowHash);
+    }
+
+    /** Prefetch, second step, once the head line is in: the entry the SYN would take. */
+    public long touchVictim(long flowHash) {
+        return table.touchVictim(flowHash);
+    }
+
     private int onSyn(TcpSegment seg, long nowNs) {
         long cHi = seg.srcHi(), cLo = seg.srcLo(), sHi = seg.dstHi(), sLo = seg.dstLo();
         int ports = HalfOpenTable.ports(seg.srcPort(), seg.dstPort());

@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,6 +32,10 @@ public class PipelineBenchmark {
     /** Offset of the IPv4 source address in an untagged Ethernet frame. */
     private static final int IPV4_SRC = 14 + 12;
 
+    /** Frames the flood's pipeline holds back to prefetch their lines (0: none), as the daemon does. */
+    @Param({"0", "16"})
+    public int prefetchDepth;
+
     private Pipeline flood;
     private byte[] synFrame;
     private long floodNs;
@@ -44,6 +49,7 @@ public class PipelineBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         flood = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line, summary) -> {});
+        flood.holdBack(prefetchDepth);
         synFrame = FrameBuilder.syn().dst(SERVER).ports(40_000, 80).build();
         floodNs = 1_700_000_000_000_000_000L;
 

@@ -21,11 +21,17 @@ final class Replays {
     }
 
     static Result replay(Path file, SynguardConfig cfg, String engine) throws Exception {
+        return replay(file, cfg, engine, 0);
+    }
+
+    /** With {@code prefetchDepth} frames held back ({@link Pipeline#holdBack}; 0: none). */
+    static Result replay(Path file, SynguardConfig cfg, String engine, int prefetchDepth) throws Exception {
         CollectingSink sink = new CollectingSink();
         try (PacketSource src = CaptureFiles.open(file, engine, notice -> {
             throw new AssertionError("engine " + engine + " unavailable: " + notice);
         })) {
             Pipeline p = new Pipeline(cfg, src.linkType(), sink);
+            p.holdBack(prefetchDepth);
             src.run(p);
             p.finish();
             return new Result(p, sink);
