@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * cycles through a /16 makes every SYN a cache hit, and the policy's bookkeeping of each read
  * (read buffer, access-order reordering, the key comparisons of a cold map) was half of the capture
  * thread's time at 400k SYN/s in the lab. What it costs: an entry idles out up to one touch
- * interval before {@code idle} is over, and the admission policy counts at most one use per touch
- * interval (heavy and light repeat sources look alike to it; the per-destination top sources are
- * counted elsewhere, exactly).
+ * interval (an eighth of {@code idle}) before {@code idle} is over, and the admission policy counts
+ * at most one use per touch interval (heavy and light repeat sources look alike to it; the
+ * per-destination top sources are counted elsewhere, exactly).
  */
 final class SourceTier {
     private final Cache<AddressKey, SourceStats> cache;
@@ -42,8 +42,12 @@ final class SourceTier {
 
     SourceTier(int maxSize, long idleNs, long windowNs, Ticker ticker) {
         this.windowNs = windowNs;
-        // A fiftieth of the idle time (2.4 s of the default 120 s), and at most a second.
-        this.touchNs = Math.min(1_000_000_000L, Math.max(1, idleNs / 50));
+        // An eighth of the idle time (15 s of the default 120 s). It was a second: under the lab's
+        // flood from 65,536 repeating sources at 100k SYN/s, that made every other SYN a policy
+        // read (Caffeine's getIfPresent, its read buffer and reordering: 11% of the capture
+        // thread); with an eighth, the thread's CPU per packet fell 12-15% (1.62 against 1.81 us,
+        // tests/bench/live-capture.sh) and every golden capture gave the same events.
+        this.touchNs = Math.max(1, idleNs / 8);
         this.idleNs = idleNs;
         this.ticker = ticker;
         this.firstSight = new FirstSight(maxSize, idleNs);
