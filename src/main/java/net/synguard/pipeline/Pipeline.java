@@ -29,10 +29,9 @@ import net.synguard.track.Outcome;
 public final class Pipeline implements FrameHandler {
     /**
      * Frames the daemon and a replay hold back to prefetch their table lines ({@link #holdBack}).
-     * Measured on the 5 M-SYN flood of tests/bench/replay-throughput.sh (medians of 4 interleaved
-     * runs, -Xmx512m, transparent huge pages): 0 frames 1.07 M packets/s, 32 frames 1.22 M; 8, 32
-     * and 64 were within noise of each other without huge pages. 32 SYNs' lines are 10 KB, a
-     * fifth of L1.
+     * On the 5 M-SYN flood of tests/bench/replay-throughput.sh, 32 against 0 gave 1.04-1.10x
+     * packets/s (medians of 7 paired runs; 8, 32 and 64 were within noise of each other). 32 SYNs'
+     * lines are 10 KB, a fifth of L1.
      */
     public static final int PREFETCH_DEPTH = 32;
 

@@ -33,7 +33,7 @@ public class PipelineBenchmark {
     private static final int IPV4_SRC = 14 + 12;
 
     /** Frames the flood's pipeline holds back to prefetch their lines (0: none), as the daemon does. */
-    @Param({"0", "16"})
+    @Param({"0", "32"})
     public int prefetchDepth;
 
     private Pipeline flood;
