@@ -8,7 +8,8 @@ import net.synguard.capture.LinkType;
 import net.synguard.config.ConfigLoader;
 import net.synguard.decode.FrameBuilder;
 import net.synguard.decode.TcpSegment;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * After the capture adapter hands a frame over, the pipeline allocates nothing per packet: checked
@@ -21,9 +22,12 @@ class PipelineAllocationTest {
     private static final byte[] SERVER = {(byte) 198, 18, 0, 1};
     private static final int IPV4_SRC = 14 + 12;
 
-    @Test
-    void aSpoofedFloodAllocatesNothingPerPacket() {
+    /** With and without the prefetch window (frames held back, as the daemon and a replay run). */
+    @ParameterizedTest
+    @ValueSource(ints = {0, Pipeline.PREFETCH_DEPTH})
+    void aSpoofedFloodAllocatesNothingPerPacket(int prefetchDepth) {
         Pipeline p = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line, summary) -> {});
+        p.holdBack(prefetchDepth);
         byte[] frame = FrameBuilder.syn().dst(SERVER).ports(40_000, 80).build();
         long[] t = {1_700_000_000_000_000_000L};
         int[] n = {0};
@@ -38,6 +42,7 @@ class PipelineAllocationTest {
         };
         long admissionsBefore = admissions(p);
         long bytes = allocatedOver(flood, 1_000_000);
+        p.onDrained(); // frames still held back
         long admitted = admissions(p) - admissionsBefore;
         assertThat(p.detector().attacksStarted()).isEqualTo(1);
         assertThat(p.tracker().evicted()).isPositive();
@@ -50,9 +55,12 @@ class PipelineAllocationTest {
         assertThat(admitted).isLessThan(50_000);
     }
 
-    @Test
-    void completeHandshakesAllocateNothingPerPacket() {
+    /** With and without the prefetch window (frames held back, as the daemon and a replay run). */
+    @ParameterizedTest
+    @ValueSource(ints = {0, Pipeline.PREFETCH_DEPTH})
+    void completeHandshakesAllocateNothingPerPacket(int prefetchDepth) {
         Pipeline p = new Pipeline(ConfigLoader.defaults(), LinkType.ETHERNET, (event, line, summary) -> {});
+        p.holdBack(prefetchDepth);
         byte[][] frames = new byte[3 * 256][];
         for (int f = 0; f < 256; f++) {
             byte[] client = {(byte) 198, 18, 1, (byte) (f % 16)};
@@ -87,6 +95,7 @@ class PipelineAllocationTest {
             p.onFrame(frame, frame.length, t[0]);
         };
         long bytes = allocatedOver(mix, 600_000);
+        p.onDrained(); // frames still held back
         assertThat(p.tracker().completed()).isGreaterThanOrEqualTo(200_000);
         assertThat(p.detector().attacksStarted()).isZero();
         assertThat(bytes).as("bytes allocated over 600,000 handshake segments").isLessThan(64 * 1024);
