@@ -2,6 +2,7 @@ package net.synguard.capture;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.function.Function;
 
 /**
  * Reads a capture file on a thread of its own: the wrapped source's read loop (libpcap's
@@ -35,10 +36,24 @@ public final class ReadAheadSource implements PacketSource {
     }
 
     ReadAheadSource(PacketSource inner, String what, int capacity) {
+        this(
+                inner,
+                what,
+                capacity,
+                task -> Thread.ofPlatform().name("synguard-read-ahead").daemon().unstarted(task));
+    }
+
+    /** With the reader thread made by {@code threads} (tests: a thread that cannot start). */
+    ReadAheadSource(PacketSource inner, String what, int capacity, Function<Runnable, Thread> threads) {
         this.inner = inner;
         this.what = what;
         this.capacity = capacity;
+        this.threads = threads;
     }
+
+    private final Function<Runnable, Thread> threads;
+    /** Why the last run read on the caller's thread instead (null: it read ahead). */
+    private volatile String inlineReason;
 
     private volatile long readerCpuNs;
 
@@ -51,10 +66,19 @@ public final class ReadAheadSource implements PacketSource {
     public long run(FrameHandler handler) throws CaptureException {
         FrameRing ring = new FrameRing(capacity);
         byte[] frame = new byte[NextExLoop.MAX_FRAME];
-        Thread reader = Thread.ofPlatform().name("synguard-read-ahead").daemon().unstarted(() -> read(ring));
+        Thread reader = threads.apply(() -> read(ring));
         ring.bind(reader, Thread.currentThread());
         running = ring;
-        reader.start();
+        try {
+            reader.start();
+        } catch (OutOfMemoryError | RuntimeException e) {
+            // No thread to spare (a process at its thread or memory limit): the reading is only
+            // moved, not needed, so read on this thread as the wrapped source would alone.
+            running = null;
+            inlineReason = "no reader thread (" + e + "): read inline";
+            return inner.run(handler);
+        }
+        inlineReason = null;
         long handed = 0;
         long position = 0;
         try {
@@ -155,7 +179,8 @@ public final class ReadAheadSource implements PacketSource {
 
     @Override
     public String describe() {
-        return inner.describe() + ", read-ahead";
+        String inline = inlineReason;
+        return inner.describe() + (inline == null ? ", read-ahead" : ", " + inline);
     }
 
     @Override

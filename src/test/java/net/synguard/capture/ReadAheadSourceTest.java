@@ -133,6 +133,29 @@ class ReadAheadSourceTest {
         assertThat(inner.readerThread.isAlive()).isFalse();
     }
 
+    /** A process out of threads still replays: the frames are read on the caller's thread. */
+    @Test
+    void withoutAReaderThreadTheFramesAreReadInline() throws Exception {
+        ScriptedSource inner = new ScriptedSource(50_000, null);
+        CheckingHandler h = new CheckingHandler();
+        long n;
+        String described;
+        try (ReadAheadSource src = new ReadAheadSource(inner, "scripted", SMALL_RING, task -> new Thread(task) {
+            @Override
+            public synchronized void start() {
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            }
+        })) {
+            n = src.run(h);
+            described = src.describe();
+        }
+        assertThat(h.mismatch).isNull();
+        assertThat(n).isEqualTo(50_000);
+        assertThat(h.seen).isEqualTo(50_000);
+        assertThat(inner.readerThread).isEqualTo(Thread.currentThread());
+        assertThat(described).contains("read inline").contains("unable to create native thread");
+    }
+
     @Test
     void longFramesCrossTheEndOfTheRingIntact() throws Exception {
         // Long frames only, and a slow consumer: many records meet the end of a lap and the producer waits.
