@@ -48,7 +48,7 @@ syn_to_synack_ms() {
 }
 
 run_engine() {
-    local engine="$1" dir="$work/$1" conf pcap i delays n missing median max
+    local engine="$1" dir="$work/$1" conf pcap delays n missing median max
     mkdir -p "$dir/state"
     conf="$dir/synguard.conf"
     cat >"$conf" <<EOF

@@ -132,10 +132,11 @@ public final class Pipeline implements FrameHandler {
         boolean ok = decoder.decode(w.frame(i), capturedLength, s);
         w.decoded(i, ok);
         if (ok && s.isSyn()) {
-            long sourceHash = PressureTables.hash(s.srcHi(), s.srcLo());
-            long prefixHash = PressureTables.hash(
-                    pressure.prefixHi(s.srcHi(), s.srcLo()), pressure.prefixLo(s.srcHi(), s.srcLo()));
-            w.synHashes(i, tracker.flowHash(s), sourceHash, prefixHash);
+            w.synHashes(
+                    i,
+                    tracker.flowHash(s),
+                    pressure.sourceHash(s.srcHi(), s.srcLo()),
+                    pressure.prefixHash(s.srcHi(), s.srcLo()));
         }
         if (w.full()) {
             flush();

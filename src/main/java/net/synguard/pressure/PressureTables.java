@@ -96,9 +96,14 @@ public final class PressureTables {
         return d;
     }
 
-    /** The hash {@link #touch} and {@link #touchIndex} take for a source address or a prefix. */
-    public static long hash(long hi, long lo) {
+    /** The hash of a source address that {@link #touch} and {@link #touchIndex} take. */
+    public long sourceHash(long hi, long lo) {
         return Mix.hash(hi, lo);
+    }
+
+    /** The hash of a source address's prefix that {@link #touch} and {@link #touchIndex} take. */
+    public long prefixHash(long hi, long lo) {
+        return Mix.hash(prefixHi(hi, lo), prefixLo(hi, lo));
     }
 
     /**
@@ -106,8 +111,8 @@ public final class PressureTables {
      * first for the source and its prefix (see {@code SourceTier.touch}). Returns a value the
      * caller must use.
      *
-     * @param sourceHash {@link #hash} of the source
-     * @param prefixHash {@link #hash} of its prefix ({@link #prefixHi}, {@link #prefixLo})
+     * @param sourceHash {@link #sourceHash} of the source
+     * @param prefixHash {@link #prefixHash} of the source
      */
     public long touch(long sourceHash, long prefixHash) {
         return sources.touch(sourceHash) + prefixes.touch(prefixHash);

@@ -45,8 +45,7 @@ final class ResidentFilter {
     }
 
     boolean mightContain(long hi, long lo) {
-        long h = Mix.hash(hi, lo);
-        return counters[first(h)] != 0 && counters[second(h)] != 0;
+        return mightContainHash(Mix.hash(hi, lo));
     }
 
     /** Reads the block of the address whose {@link Mix#hash} is {@code h}; returns a byte of it. */

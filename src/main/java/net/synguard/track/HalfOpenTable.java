@@ -119,7 +119,7 @@ final class HalfOpenTable {
         while (m != 0) {
             int shift = Long.numberOfTrailingZeros(m) & ~7;
             if (((tagWord >>> shift) & 0xFF) == fp) {
-                int base = SLOT_BASE + ((bucket * WAYS + (shift >>> 3)) << STRIDE_SHIFT);
+                int base = entry(bucket * WAYS + (shift >>> 3));
                 if ((int) slots[base + META] == ports
                         && slots[base + C_LO] == cLo
                         && slots[base + S_LO] == sLo
@@ -147,7 +147,7 @@ final class HalfOpenTable {
         if (slot < 0) {
             slot = oldestSlot(h);
         }
-        return slots[SLOT_BASE + (slot << STRIDE_SHIFT) + META];
+        return slots[entry(slot) + META];
     }
 
     /** An empty slot in the key's bucket, or -1 when all its ways are taken. */
@@ -181,7 +181,7 @@ final class HalfOpenTable {
     }
 
     void put(int slot, long h, long cHi, long cLo, long sHi, long sLo, long meta, long isns, long nowNs) {
-        int base = SLOT_BASE + (slot << STRIDE_SHIFT);
+        int base = entry(slot);
         slots[base + C_HI] = cHi;
         slots[base + C_LO] = cLo;
         slots[base + S_HI] = sHi;
@@ -205,7 +205,7 @@ final class HalfOpenTable {
         int bucket = slot / WAYS;
         heads[HEAD_BASE + bucket * HEAD_STRIDE] &= ~(0xFFL << shift);
         // Zero meta too so a sweep or a debugger never mistakes the leftovers for an entry.
-        slots[SLOT_BASE + (slot << STRIDE_SHIFT) + META] = 0;
+        slots[entry(slot) + META] = 0;
     }
 
     /** Whether no way of the bucket holds an entry (one read of its tag word). */
@@ -218,11 +218,16 @@ final class HalfOpenTable {
     }
 
     long get(int slot, int field) {
-        return slots[SLOT_BASE + (slot << STRIDE_SHIFT) + field];
+        return slots[entry(slot) + field];
     }
 
     void set(int slot, int field, long value) {
-        slots[SLOT_BASE + (slot << STRIDE_SHIFT) + field] = value;
+        slots[entry(slot) + field] = value;
+    }
+
+    /** Index in {@code slots} of the slot's first field. */
+    private static int entry(int slot) {
+        return SLOT_BASE + (slot << STRIDE_SHIFT);
     }
 
     private int tagOf(int slot) {

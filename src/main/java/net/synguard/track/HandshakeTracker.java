@@ -150,7 +150,7 @@ public final class HandshakeTracker {
     private int onSyn(TcpSegment seg, long nowNs) {
         long cHi = seg.srcHi(), cLo = seg.srcLo(), sHi = seg.dstHi(), sLo = seg.dstLo();
         int ports = HalfOpenTable.ports(seg.srcPort(), seg.dstPort());
-        long h = table.hash(cHi, cLo, sHi, sLo, ports);
+        long h = flowHash(seg);
         int slot = live(table.find(h, cHi, cLo, sHi, sLo, ports), nowNs);
         boolean inheritCount = false;
         if (slot >= 0) {

@@ -204,13 +204,10 @@ class PrefetchWindowTest {
         int isn = r.nextInt(1 << 12);
         byte[] server = r.nextInt(10) == 0 ? new byte[] {(byte) 198, 18, 0, 2} : SERVER;
         int k = r.nextInt(100);
+        // Client to server: one builder, one frame (only one branch below runs).
+        FrameBuilder up = FrameBuilder.syn().src(src).dst(server).ports(cPort, 80);
         if (k < 60) {
-            return FrameBuilder.syn()
-                    .src(src)
-                    .dst(server)
-                    .ports(cPort, 80)
-                    .seq(isn)
-                    .build();
+            return up.seq(isn).build();
         }
         if (k < 72) {
             return FrameBuilder.syn()
@@ -223,31 +220,14 @@ class PrefetchWindowTest {
                     .build();
         }
         if (k < 84) {
-            return FrameBuilder.syn()
-                    .src(src)
-                    .dst(server)
-                    .ports(cPort, 80)
-                    .seq(isn + 1)
-                    .ack(7_001)
-                    .flags(TcpSegment.ACK)
-                    .build();
+            return up.seq(isn + 1).ack(7_001).flags(TcpSegment.ACK).build();
         }
         if (k < 90) {
-            return FrameBuilder.syn()
-                    .src(src)
-                    .dst(server)
-                    .ports(cPort, 80)
-                    .seq(isn + r.nextInt(2))
-                    .flags(TcpSegment.RST)
-                    .build();
+            return up.seq(isn + r.nextInt(2)).flags(TcpSegment.RST).build();
         }
         if (k < 95) {
             // Longer than a slot: processed after the frames held before it.
-            return FrameBuilder.syn()
-                    .src(src)
-                    .dst(server)
-                    .ports(cPort, 80)
-                    .seq(isn + 1)
+            return up.seq(isn + 1)
                     .ack(7_001)
                     .flags(TcpSegment.ACK | TcpSegment.PSH)
                     .payload(PrefetchWindow.SLOT_BYTES + r.nextInt(1000))
